@@ -1,0 +1,59 @@
+// Addresses in MAPADDRESS and ADDRESSMAPPED bodies (spec 3.11, 3.12):
+//   Type [1 octet]: 0x01 IPv4 (4 octets), 0x02 IPv6 (16 octets),
+//                   0x03 hostname (NUL-terminated)
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "torctl/result.hpp"
+#include "torctl/tc/bytes.hpp"
+#include "torctl/tc/error_code.hpp"
+
+namespace torctl::tc {
+
+enum class address_type : std::uint8_t { ipv4 = 0x01, ipv6 = 0x02, hostname = 0x03 };
+
+// One address. A hostname is a view: its text must outlive the address.
+class address {
+ public:
+  address() = default;  // 0.0.0.0, the IPv4 null address
+
+  static address ipv4(const std::array<std::uint8_t, 4>& octets) noexcept;
+  static address ipv6(const std::array<std::uint8_t, 16>& octets) noexcept;
+  static address hostname(std::string_view name) noexcept;
+
+  // The null addresses 0.0.0.0, ::0 and "." ask the server to choose an address.
+  static address null_of(address_type type) noexcept;
+
+  address_type type() const noexcept { return type_; }
+  // True for 0.0.0.0, ::0 and ".": "server chooses".
+  bool is_null() const noexcept;
+
+  // The 4 or 16 octets of an IP address (empty for a hostname).
+  bytes_view ip_octets() const noexcept;
+  // The hostname (empty for an IP address).
+  std::string_view host() const noexcept { return host_; }
+
+  // Dotted quad, RFC 5952 IPv6 text, or the hostname as it is.
+  std::string to_string() const;
+
+  friend bool operator==(const address& a, const address& b) noexcept;
+
+ private:
+  address_type type_ = address_type::ipv4;
+  std::array<std::uint8_t, 16> ip_{};
+  std::string_view host_;
+};
+
+// Reads one address from the front of `rest` and advances past it.
+result<address, decode_error> decode_address(bytes_view& rest) noexcept;
+
+// Checks an address for encoding; returns its size, type octet included. A hostname
+// must be non-empty printable non-space octets (no NUL, no controls, no blanks).
+result<std::size_t, encode_error> measure_address(const address& a) noexcept;
+std::uint8_t* write_address(const address& a, std::uint8_t* out) noexcept;
+
+}  // namespace torctl::tc
