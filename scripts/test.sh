@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test, in three build trees:
 #   build/release  the plain build: unit tests, header checks, a benchmark smoke run
-#   build/asan     the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   build/asan     the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
+#                  with the portable (non-SSE2) text scanning, so both paths are tested
 #   build/fuzz     libFuzzer targets (clang), each run for TORCTL_FUZZ_SECONDS (default 30)
 # Exits non-zero if any build or test fails, or if a tree runs no test at all.
 set -euo pipefail
@@ -47,7 +48,7 @@ configure_and_build release -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_ctest release
 
 configure_and_build asan -DCMAKE_BUILD_TYPE=Debug -DTORCTL_SANITIZE=ON \
-  -DTORCTL_BENCHMARKS=OFF
+  -DTORCTL_BENCHMARKS=OFF -DTORCTL_PORTABLE_SCAN=ON
 run_ctest asan
 
 CC=clang CXX=clang++ configure_and_build fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \

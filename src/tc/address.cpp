@@ -11,7 +11,9 @@ namespace {
 constexpr std::size_t ipv4_size = 4;
 constexpr std::size_t ipv6_size = 16;
 
-constexpr bool is_host_octet(unsigned char c) noexcept { return c >= 0x21 && c != 0x7F; }
+constexpr bool is_host_octet(unsigned char c) noexcept {
+  return c >= 0x21 && c != 0x7F;
+}
 
 bool is_valid_host(std::string_view host) noexcept {
   if (host.empty()) return false;
@@ -19,7 +21,9 @@ bool is_valid_host(std::string_view host) noexcept {
                      [](char c) { return is_host_octet(static_cast<unsigned char>(c)); });
 }
 
-decode_error syntax(std::string_view reason) noexcept { return {error_code::syntax, reason}; }
+decode_error syntax(std::string_view reason) noexcept {
+  return {error_code::syntax, reason};
+}
 
 // RFC 5952: lower-case hex groups, the longest run of two or more zero groups (the
 // first, on a tie) written as "::".
@@ -69,7 +73,7 @@ address address::ipv6(const std::array<std::uint8_t, 16>& octets) noexcept {
 address address::hostname(std::string_view name) noexcept {
   address a;
   a.type_ = address_type::hostname;
-  a.host_ = name;
+  a.host_ = {name.data(), name.size()};
   return a;
 }
 
@@ -83,7 +87,7 @@ address address::null_of(address_type type) noexcept {
 }
 
 bool address::is_null() const noexcept {
-  if (type_ == address_type::hostname) return host_ == ".";
+  if (type_ == address_type::hostname) return host() == ".";
   return std::all_of(ip_.begin(), ip_.end(), [](std::uint8_t b) { return b == 0; });
 }
 
@@ -106,12 +110,12 @@ std::string address::to_string() const {
     case address_type::ipv6: return ipv6_text(ip_);
     case address_type::hostname: break;
   }
-  return std::string(host_);
+  return std::string(host());
 }
 
 bool operator==(const address& a, const address& b) noexcept {
   if (a.type_ != b.type_) return false;
-  if (a.type_ == address_type::hostname) return a.host_ == b.host_;
+  if (a.type_ == address_type::hostname) return a.host() == b.host();
   return a.ip_ == b.ip_;
 }
 
@@ -149,8 +153,7 @@ result<address, decode_error> decode_address(bytes_view& rest) noexcept {
       rest = value.subspan(length + 1);
       return address::hostname(host);
     }
-    default:
-      return failure{syntax("address type is not 0x01, 0x02 or 0x03")};
+    default: return failure{syntax("address type is not 0x01, 0x02 or 0x03")};
   }
 }
 

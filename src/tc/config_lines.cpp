@@ -2,119 +2,141 @@
 
 #include <cstring>
 
+#include "scan.hpp"
+
 namespace torctl::tc {
 
 namespace {
 
-constexpr bool is_key_octet(unsigned char c) noexcept { return c >= 0x21 && c <= 0x7E; }
-constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+using scan::find_newline;
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
+// SETCONF and GETCONF bodies are a few short lines; CONFVALUE bodies can be 64 KB.
+constexpr bool short_lines = false;
+constexpr bool long_body = true;
+
+constexpr bool is_blank(char c) noexcept {
+  return c == ' ' || c == '\t';
 }
 
-// Removes and returns the next line of `rest` without its NL. The last line may lack
-// its NL.
-std::string_view take_line(std::string_view& rest) noexcept {
-  const void* nl = std::memchr(rest.data(), '\n', rest.size());
-  const std::size_t end =
-      nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - rest.data())
-                    : rest.size();
-  std::string_view line = rest.substr(0, end);
-  rest.remove_prefix(nl != nullptr ? end + 1 : end);
-  return line;
+const char* skip_blanks(const char* p, const char* end) noexcept {
+  while (p != end && is_blank(*p)) ++p;
+  return p;
 }
 
-// A line of a torrc-like body, the CR of a CRLF ending and surrounding blanks removed.
-std::string_view tolerant_line(std::string_view& rest) noexcept {
-  std::string_view line = take_line(rest);
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return trim(line);
+// If [p, end) starts with a line end (NL, CR NL, a CR that ends the body, or the end of
+// the body), moves p past it and returns true.
+bool take_line_end(const char*& p, const char* end) noexcept {
+  if (p == end) return true;
+  if (*p == '\n') {
+    ++p;
+    return true;
+  }
+  if (*p == '\r' && (p + 1 == end || p[1] == '\n')) {
+    p += p + 1 == end ? 1 : 2;
+    return true;
+  }
+  return false;
 }
 
-void advance(bytes_view& rest, std::string_view text_rest) noexcept {
-  rest = rest.subspan(rest.size() - text_rest.size());
+// ---- the torrc-like grammar of SETCONF and GETCONF ----
+
+enum class line_kind : std::uint8_t { entry, blank, bad_key, bad_value, blank_in_key };
+
+// Reads one line starting at p and moves p past it. With `keys_only` (GETCONF) nothing
+// may follow the key but blanks.
+line_kind read_torrc_line(const char*& p, const char* end, bool keys_only,
+                          config_entry& out) noexcept {
+  p = skip_blanks(p, end);
+  if (take_line_end(p, end)) return line_kind::blank;
+  const char* key = p;
+  p += scan::key_length<short_lines>(p, end);
+  if (p == key) return line_kind::bad_key;
+  out = {std::string_view(key, static_cast<std::size_t>(p - key)), std::nullopt};
+  const char* value = skip_blanks(p, end);
+  if (value == p) return take_line_end(p, end) ? line_kind::entry : line_kind::bad_key;
+  p = value;
+  if (take_line_end(p, end)) return line_kind::entry;
+  if (keys_only) return line_kind::blank_in_key;
+
+  const char* stop = scan::find_stop<short_lines>(value, end);
+  p = stop;
+  if (!take_line_end(p, end)) return line_kind::bad_value;  // a NUL, or a CR inside
+  while (is_blank(stop[-1])) --stop;  // the value starts with a non-blank, so this ends
+  out.value = std::string_view(value, static_cast<std::size_t>(stop - value));
+  return line_kind::entry;
 }
 
-// Splits a non-blank SETCONF line into key and (possibly absent) value.
-config_entry split_setconf(std::string_view line) noexcept {
-  const std::size_t key_end = line.find_first_of(" \t");
-  if (key_end == std::string_view::npos) return {line, std::nullopt};
-  std::string_view value = trim(line.substr(key_end));
-  if (value.empty()) return {line.substr(0, key_end), std::nullopt};
-  return {line.substr(0, key_end), value};
+decode_error torrc_error(line_kind kind, std::string_view what) noexcept {
+  const bool setconf = what == "SETCONF";
+  switch (kind) {
+    case line_kind::bad_value:
+      return {error_code::syntax, "SETCONF value holds a NUL or a CR before its line end"};
+    case line_kind::blank_in_key: return {error_code::syntax, "GETCONF key holds a blank"};
+    default:
+      return {error_code::syntax, setconf ? "SETCONF key holds a control or non-ASCII octet"
+                                          : "GETCONF key holds a control or non-ASCII octet"};
+  }
 }
+
+result<std::size_t, decode_error> validate_torrc(bytes_view body, bool keys_only) noexcept {
+  const char* p = reinterpret_cast<const char*>(body.data());
+  const char* end = p + body.size();
+  std::size_t count = 0;
+  config_entry entry;
+  while (p != end) {
+    const line_kind kind = read_torrc_line(p, end, keys_only, entry);
+    if (kind == line_kind::entry) {
+      ++count;
+    } else if (kind != line_kind::blank) {
+      return failure{torrc_error(kind, keys_only ? "GETCONF" : "SETCONF")};
+    }
+  }
+  return count;
+}
+
+// Reads the next entry of a validated torrc-like body, skipping blank lines.
+config_entry next_torrc_entry(bytes_view& rest, bool keys_only) noexcept {
+  const char* p = reinterpret_cast<const char*>(rest.data());
+  const char* end = p + rest.size();
+  config_entry entry;
+  while (read_torrc_line(p, end, keys_only, entry) != line_kind::entry) {
+  }
+  rest = rest.subspan(rest.size() - static_cast<std::size_t>(end - p));
+  return entry;
+}
+
+// ---- the exact grammar of CONFVALUE ----
+
+enum class confvalue_kind : std::uint8_t { entry, empty_key, bad_key };
+
+confvalue_kind read_confvalue_line(const char*& p, const char* end, config_entry& out) noexcept {
+  const char* key = p;
+  p += scan::key_length<long_body>(p, end);
+  if (p == key) {
+    return *p == ' ' || *p == '\n' ? confvalue_kind::empty_key : confvalue_kind::bad_key;
+  }
+  out = {std::string_view(key, static_cast<std::size_t>(p - key)), std::nullopt};
+  if (p == end) return confvalue_kind::entry;
+  if (*p == '\n') {
+    ++p;
+    return confvalue_kind::entry;
+  }
+  if (*p != ' ') return confvalue_kind::bad_key;
+  const char* value = p + 1;
+  const char* nl = find_newline(value, end);
+  out.value = std::string_view(value, static_cast<std::size_t>(nl - value));
+  p = nl == end ? end : nl + 1;
+  return confvalue_kind::entry;
+}
+
+// ---- encoding ----
 
 encode_error invalid(std::string_view reason) noexcept {
   return {encode_errc::invalid_field, reason};
 }
 
 constexpr std::string_view bad_key_reason =
-    "configuration key is empty or holds a space, control or non-ASCII octet";
-constexpr std::string_view bad_value_reason = "configuration value holds a NUL, CR or NL octet";
-
-}  // namespace
-
-bool is_valid_key(std::string_view key) noexcept {
-  if (key.empty()) return false;
-  for (char c : key) {
-    if (!is_key_octet(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-bool is_valid_value(std::string_view value) noexcept {
-  return value.find_first_of(std::string_view("\0\r\n", 3)) == std::string_view::npos;
-}
-
-// ---- SETCONF ----
-
-result<std::size_t, decode_error> setconf_grammar::validate(bytes_view body) noexcept {
-  std::string_view rest = as_text(body);
-  std::size_t count = 0;
-  while (!rest.empty()) {
-    const std::string_view line = tolerant_line(rest);
-    if (line.empty()) continue;
-    const config_entry e = split_setconf(line);
-    if (!is_valid_key(e.key)) {
-      return failure{decode_error{error_code::syntax,
-                                  "SETCONF key holds a control or non-ASCII octet"}};
-    }
-    if (e.value && !is_valid_value(*e.value)) {
-      return failure{decode_error{error_code::syntax, "SETCONF value holds a NUL or CR octet"}};
-    }
-    ++count;
-  }
-  return count;
-}
-
-void setconf_grammar::next(bytes_view& rest, element& out) noexcept {
-  std::string_view text = as_text(rest);
-  std::string_view line;
-  do {
-    line = tolerant_line(text);
-  } while (line.empty() && !text.empty());
-  out = split_setconf(line);
-  advance(rest, text);
-}
-
-result<std::size_t, encode_error> setconf_grammar::measure(const element& e) noexcept {
-  if (!is_valid_key(e.key)) return failure{invalid(bad_key_reason)};
-  if (!e.value) return e.key.size() + 1;
-  const std::string_view v = *e.value;
-  if (v.empty()) {
-    return failure{invalid("empty SETCONF value: leave the value out to restore the default")};
-  }
-  if (!is_valid_value(v)) return failure{invalid(bad_value_reason)};
-  if (is_blank(v.front()) || is_blank(v.back())) {
-    return failure{invalid("SETCONF value starts or ends with a blank, which Tor would drop")};
-  }
-  return e.key.size() + 1 + v.size() + 1;
-}
-
-namespace {
+    "configuration key is empty or holds a blank, control or non-ASCII octet";
 
 std::uint8_t* write_entry(const config_entry& e, std::uint8_t* out) noexcept {
   std::memcpy(out, e.key.data(), e.key.size());
@@ -130,65 +152,83 @@ std::uint8_t* write_entry(const config_entry& e, std::uint8_t* out) noexcept {
 
 }  // namespace
 
+bool is_valid_key(std::string_view key) noexcept {
+  return !key.empty() &&
+         scan::key_length<short_lines>(key.data(), key.data() + key.size()) == key.size();
+}
+
+bool is_valid_setconf_value(std::string_view value) noexcept {
+  const char* end = value.data() + value.size();
+  return scan::find_stop<short_lines>(value.data(), end) == end;
+}
+
+bool is_valid_confvalue_value(std::string_view value) noexcept {
+  return value.find('\n') == std::string_view::npos;
+}
+
+// ---- SETCONF ----
+
+result<std::size_t, decode_error> setconf_grammar::validate(bytes_view body) noexcept {
+  return validate_torrc(body, false);
+}
+
+void setconf_grammar::next(bytes_view& rest, element& out) noexcept {
+  out = next_torrc_entry(rest, false);
+}
+
+result<std::size_t, encode_error> setconf_grammar::measure(const element& e) noexcept {
+  if (!is_valid_key(e.key)) return failure{invalid(bad_key_reason)};
+  if (!e.value) return e.key.size() + 1;
+  const std::string_view v = *e.value;
+  if (v.empty()) {
+    return failure{invalid("empty SETCONF value: leave the value out to restore the default")};
+  }
+  if (!is_valid_setconf_value(v)) {
+    return failure{invalid("SETCONF value holds a NUL, CR or NL octet")};
+  }
+  if (is_blank(v.front()) || is_blank(v.back())) {
+    return failure{invalid("SETCONF value starts or ends with a blank, which Tor would drop")};
+  }
+  return e.key.size() + 1 + v.size() + 1;
+}
+
 std::uint8_t* setconf_grammar::write(const element& e, std::uint8_t* out) noexcept {
   return write_entry(e, out);
 }
 
 // ---- CONFVALUE ----
 
-// Validation is on the path of every large GETCONF answer, so the whole-body checks use
-// memchr and only keys are scanned octet by octet.
 result<std::size_t, decode_error> confvalue_grammar::validate(bytes_view body) noexcept {
   const char* p = reinterpret_cast<const char*>(body.data());
-  const std::size_t n = body.size();
-  if (n == 0) return std::size_t{0};
-  if (std::memchr(p, '\0', n) != nullptr) {
-    return failure{decode_error{error_code::syntax, "CONFVALUE body holds a NUL octet"}};
-  }
-  if (std::memchr(p, '\r', n) != nullptr) {
-    return failure{decode_error{error_code::syntax, "CONFVALUE body holds a CR octet"}};
-  }
+  const char* end = p + body.size();
   std::size_t count = 0;
-  std::size_t pos = 0;
-  while (pos < n) {
-    std::size_t i = pos;
-    while (i < n && p[i] != ' ' && p[i] != '\n') {
-      if (!is_key_octet(static_cast<unsigned char>(p[i]))) {
-        return failure{decode_error{error_code::syntax,
-                                    "CONFVALUE key holds a control or non-ASCII octet"}};
-      }
-      ++i;
+  config_entry entry;
+  while (p != end) {
+    switch (read_confvalue_line(p, end, entry)) {
+      case confvalue_kind::entry: ++count; break;
+      case confvalue_kind::empty_key:
+        return failure{decode_error{error_code::syntax, "CONFVALUE line has an empty key"}};
+      case confvalue_kind::bad_key:
+        return failure{
+            decode_error{error_code::syntax, "CONFVALUE key holds a control or non-ASCII octet"}};
     }
-    if (i == pos) {
-      return failure{decode_error{error_code::syntax, "CONFVALUE line has an empty key"}};
-    }
-    if (i < n && p[i] == ' ') {
-      const void* nl = std::memchr(p + i + 1, '\n', n - i - 1);
-      pos = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1 : n;
-    } else {
-      pos = i + 1;  // past the NL, or past the end when the last line has none
-    }
-    ++count;
   }
   return count;
 }
 
 void confvalue_grammar::next(bytes_view& rest, element& out) noexcept {
-  std::string_view text = as_text(rest);
-  const std::string_view line = take_line(text);
-  const std::size_t space = line.find(' ');
-  if (space == std::string_view::npos) {
-    out = {line, std::nullopt};
-  } else {
-    out = {line.substr(0, space), line.substr(space + 1)};
-  }
-  advance(rest, text);
+  const char* p = reinterpret_cast<const char*>(rest.data());
+  const char* end = p + rest.size();
+  read_confvalue_line(p, end, out);
+  rest = rest.subspan(rest.size() - static_cast<std::size_t>(end - p));
 }
 
 result<std::size_t, encode_error> confvalue_grammar::measure(const element& e) noexcept {
   if (!is_valid_key(e.key)) return failure{invalid(bad_key_reason)};
   if (!e.value) return e.key.size() + 1;
-  if (!is_valid_value(*e.value)) return failure{invalid(bad_value_reason)};
+  if (!is_valid_confvalue_value(*e.value)) {
+    return failure{invalid("CONFVALUE value holds an NL octet")};
+  }
   return e.key.size() + 1 + e.value->size() + 1;
 }
 
@@ -199,26 +239,11 @@ std::uint8_t* confvalue_grammar::write(const element& e, std::uint8_t* out) noex
 // ---- GETCONF ----
 
 result<std::size_t, decode_error> getconf_grammar::validate(bytes_view body) noexcept {
-  std::string_view rest = as_text(body);
-  std::size_t count = 0;
-  while (!rest.empty()) {
-    const std::string_view key = tolerant_line(rest);
-    if (key.empty()) continue;
-    if (!is_valid_key(key)) {
-      return failure{decode_error{error_code::syntax,
-                                  "GETCONF key holds a blank, control or non-ASCII octet"}};
-    }
-    ++count;
-  }
-  return count;
+  return validate_torrc(body, true);
 }
 
 void getconf_grammar::next(bytes_view& rest, element& out) noexcept {
-  std::string_view text = as_text(rest);
-  do {
-    out = tolerant_line(text);
-  } while (out.empty() && !text.empty());
-  advance(rest, text);
+  out = next_torrc_entry(rest, true).key;
 }
 
 result<std::size_t, encode_error> getconf_grammar::measure(const element& key) noexcept {

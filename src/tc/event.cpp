@@ -8,15 +8,16 @@ namespace torctl::tc {
 
 namespace {
 
-decode_error syntax(std::string_view reason) noexcept { return {error_code::syntax, reason}; }
+decode_error syntax(std::string_view reason) noexcept {
+  return {error_code::syntax, reason};
+}
 
 // Reads a NUL-terminated string that must end the payload exactly.
 result<std::string_view, decode_error> final_string(bytes_view rest,
                                                     std::string_view what) noexcept {
   const void* nul = std::memchr(rest.data(), '\0', rest.size());
   if (nul == nullptr) return failure{syntax(what)};
-  const auto length =
-      static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - rest.data());
+  const auto length = static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - rest.data());
   if (length + 1 != rest.size()) {
     return failure{syntax("EVENT payload has octets after its NUL-terminated string")};
   }
@@ -83,15 +84,15 @@ result<event_payload, decode_error> decode_event_payload(std::uint16_t code,
       if (p.size() < status_and_id) return failure{syntax("circuit event is too short")};
       auto path = final_string(p.subspan(status_and_id), "circuit path lacks its NUL");
       if (!path) return failure{path.error()};
-      return event_payload{circuit_status_event{circuit_status{p[0]},
-                                                wire::read_u32(p.data() + 1), *path}};
+      return event_payload{
+          circuit_status_event{circuit_status{p[0]}, wire::read_u32(p.data() + 1), *path}};
     }
     case event_code::stream_status: {
       if (p.size() < status_and_id) return failure{syntax("stream event is too short")};
       auto target = final_string(p.subspan(status_and_id), "stream target lacks its NUL");
       if (!target) return failure{target.error()};
-      return event_payload{stream_status_event{stream_status{p[0]},
-                                               wire::read_u32(p.data() + 1), *target}};
+      return event_payload{
+          stream_status_event{stream_status{p[0]}, wire::read_u32(p.data() + 1), *target}};
     }
     case event_code::orconn_status: {
       if (p.empty()) return failure{syntax("OR connection event is too short")};
@@ -101,8 +102,7 @@ result<event_payload, decode_error> decode_event_payload(std::uint16_t code,
     }
     case event_code::bandwidth:
       if (p.size() != 8) return failure{syntax("bandwidth event is not 8 octets")};
-      return event_payload{
-          bandwidth_event{wire::read_u32(p.data()), wire::read_u32(p.data() + 4)}};
+      return event_payload{bandwidth_event{wire::read_u32(p.data()), wire::read_u32(p.data() + 4)}};
     case event_code::log_message: {
       auto text = final_string(p, "log message lacks its NUL");
       if (!text) return failure{text.error()};
@@ -115,7 +115,9 @@ result<event_payload, decode_error> decode_event_payload(std::uint16_t code,
 namespace {
 
 // A string field that the wire ends with NUL cannot itself hold one.
-bool nul_free(std::string_view s) noexcept { return s.find('\0') == std::string_view::npos; }
+bool nul_free(std::string_view s) noexcept {
+  return s.find('\0') == std::string_view::npos;
+}
 
 encode_error has_nul(std::string_view what) noexcept {
   return {encode_errc::invalid_field, what};

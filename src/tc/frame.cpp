@@ -17,13 +17,12 @@ constexpr decode_error frame_too_large{error_code::resource_exhausted,
 result<std::size_t, encode_error> encode_frame(std::uint16_t type, bytes_view body,
                                                mutable_bytes out) noexcept {
   if (body.size() > max_body_size) {
-    return failure{encode_error{encode_errc::body_too_large,
-                                "message body exceeds 65,535 octets"}};
+    return failure{encode_error{encode_errc::body_too_large, "message body exceeds 65,535 octets"}};
   }
   const std::size_t total = frame_header_size + body.size();
   if (out.size() < total) {
-    return failure{encode_error{encode_errc::buffer_too_small,
-                                "output buffer cannot hold the frame"}};
+    return failure{
+        encode_error{encode_errc::buffer_too_small, "output buffer cannot hold the frame"}};
   }
   std::uint8_t* p = wire::write_u16(out.data(), static_cast<std::uint16_t>(body.size()));
   p = wire::write_u16(p, type);
@@ -58,7 +57,8 @@ frame_step frame_decoder::decode(bytes_view input) {
   const std::uint16_t type = wire::read_u16(input.data() + 2);
   if (length > body_limit_) {
     discard_remaining_ = length;
-    return {decode_status::malformed, skipped + frame_header_size, {}, frame_too_large};
+    return {decode_status::malformed, skipped + frame_header_size, frame{type, {}},
+            frame_too_large};
   }
   if (input.size() >= frame_header_size + length) {
     frame f{type, input.subspan(frame_header_size, length)};
@@ -80,9 +80,10 @@ frame_step frame_decoder::decode_buffered(bytes_view input, std::size_t skipped)
     }
     const std::size_t length = wire::read_u16(buffer_.data());
     if (length > body_limit_) {
+      const std::uint16_t type = wire::read_u16(buffer_.data() + 2);
       buffer_.clear();
       discard_remaining_ = length;
-      return {decode_status::malformed, skipped + used, {}, frame_too_large};
+      return {decode_status::malformed, skipped + used, frame{type, {}}, frame_too_large};
     }
     buffer_.reserve(frame_header_size + length);  // checked against the limit above
   }

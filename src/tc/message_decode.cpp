@@ -1,99 +1,111 @@
 // Decoding frame bodies into typed messages.
 #include "torctl/tc/message.hpp"
 
+#include <optional>
+
 #include "wire.hpp"
 
 namespace torctl::tc {
 
 namespace {
 
-using decoded = result<message, decode_error>;
+// Decoders build the message in place in `out` and return the error, if any: the
+// message variant is large, and moving it through layers of results costs more than
+// decoding a small body.
+using maybe_error = std::optional<decode_error>;
 
-decode_error syntax(std::string_view reason) noexcept { return {error_code::syntax, reason}; }
-
-template <class Grammar>
-result<wire_list<Grammar>, decode_error> read_list(bytes_view body) noexcept {
-  auto count = Grammar::validate(body);
-  if (!count) return failure{count.error()};
-  return wire_list<Grammar>::from_validated(body, *count);
+decode_error syntax(std::string_view reason) noexcept {
+  return {error_code::syntax, reason};
 }
 
-decoded decode_empty(bytes_view body, message m, std::string_view reason) noexcept {
-  if (!body.empty()) return failure{syntax(reason)};
-  return m;
+template <class Message>
+maybe_error decode_empty(bytes_view body, message& out, std::string_view reason) noexcept {
+  if (!body.empty()) return syntax(reason);
+  out.emplace<Message>();
+  return std::nullopt;
 }
 
-decoded decode_error_body(bytes_view body) noexcept {
-  if (body.size() < 2) return failure{syntax("ERROR body is shorter than its 2-octet code")};
-  return message{error_message{error_code{wire::read_u16(body.data())}, as_text(body.subspan(2))}};
+maybe_error decode_error_body(bytes_view body, message& out) noexcept {
+  if (body.size() < 2) return syntax("ERROR body is shorter than its 2-octet code");
+  out.emplace<error_message>(error_code{wire::read_u16(body.data())}, as_text(body.subspan(2)));
+  return std::nullopt;
 }
 
-decoded decode_event(bytes_view body) noexcept {
-  if (body.size() < 2) return failure{syntax("EVENT body is shorter than its 2-octet code")};
+maybe_error decode_event(bytes_view body, message& out) noexcept {
+  if (body.size() < 2) return syntax("EVENT body is shorter than its 2-octet code");
   auto payload = decode_event_payload(wire::read_u16(body.data()), body.subspan(2));
-  if (!payload) return failure{payload.error()};
-  return message{event_message{std::move(*payload)}};
+  if (!payload) return payload.error();
+  out.emplace<event_message>(*payload);
+  return std::nullopt;
 }
 
-decoded decode_signal(bytes_view body) noexcept {
-  if (body.size() != 1) return failure{syntax("SIGNAL body is not exactly one octet")};
+maybe_error decode_signal(bytes_view body, message& out) noexcept {
+  if (body.size() != 1) return syntax("SIGNAL body is not exactly one octet");
   const auto code = signal_from_octet(body[0]);
-  if (!code) return failure{decode_error{error_code::unrecognized_code, "unknown SIGNAL code"}};
-  return message{signal_message{*code}};
+  if (!code) return decode_error{error_code::unrecognized_code, "unknown SIGNAL code"};
+  out.emplace<signal_message>(*code);
+  return std::nullopt;
 }
 
 template <class Mapping>
-decoded decode_mapping(bytes_view body) noexcept {
+maybe_error decode_mapping(bytes_view body, message& out) noexcept {
   auto original = decode_address(body);
-  if (!original) return failure{original.error()};
+  if (!original) return original.error();
   auto replacement = decode_address(body);
-  if (!replacement) return failure{replacement.error()};
-  if (!body.empty()) return failure{syntax("octets follow the replacement address")};
-  return message{Mapping{*original, *replacement}};
+  if (!replacement) return replacement.error();
+  if (!body.empty()) return syntax("octets follow the replacement address");
+  out.emplace<Mapping>(*original, *replacement);
+  return std::nullopt;
 }
 
 template <class Message, class Grammar>
-decoded decode_lines(bytes_view body) noexcept {
-  auto list = read_list<Grammar>(body);
-  if (!list) return failure{list.error()};
-  return message{Message{*list}};
+maybe_error decode_lines(bytes_view body, message& out) noexcept {
+  const auto count = Grammar::validate(body);
+  if (!count) return count.error();
+  out.emplace<Message>(wire_list<Grammar>::from_validated(body, *count));
+  return std::nullopt;
 }
 
-decoded decode_body(message_type type, bytes_view body) noexcept {
+maybe_error decode_body(message_type type, bytes_view body, message& out) noexcept {
   switch (type) {
-    case message_type::error: return decode_error_body(body);
-    case message_type::done:
-      return decode_empty(body, done_message{}, "DONE body is not empty");
-    case message_type::setconf: return decode_lines<setconf_message, setconf_grammar>(body);
-    case message_type::getconf: return decode_lines<getconf_message, getconf_grammar>(body);
+    case message_type::error: return decode_error_body(body, out);
+    case message_type::done: return decode_empty<done_message>(body, out, "DONE body is not empty");
+    case message_type::setconf: return decode_lines<setconf_message, setconf_grammar>(body, out);
+    case message_type::getconf: return decode_lines<getconf_message, getconf_grammar>(body, out);
     case message_type::confvalue:
-      return decode_lines<confvalue_message, confvalue_grammar>(body);
+      return decode_lines<confvalue_message, confvalue_grammar>(body, out);
     case message_type::setevents:
-      return decode_lines<setevents_message, event_code_grammar>(body);
-    case message_type::event: return decode_event(body);
-    case message_type::authenticate: return message{authenticate_message{body}};
+      return decode_lines<setevents_message, event_code_grammar>(body, out);
+    case message_type::event: return decode_event(body, out);
+    case message_type::authenticate: out.emplace<authenticate_message>(body); return std::nullopt;
     case message_type::saveconf:
-      return decode_empty(body, saveconf_message{}, "SAVECONF body is not empty");
-    case message_type::signal: return decode_signal(body);
-    case message_type::mapaddress: return decode_mapping<mapaddress_message>(body);
-    case message_type::addressmapped: return decode_mapping<addressmapped_message>(body);
+      return decode_empty<saveconf_message>(body, out, "SAVECONF body is not empty");
+    case message_type::signal: return decode_signal(body, out);
+    case message_type::mapaddress: return decode_mapping<mapaddress_message>(body, out);
+    case message_type::addressmapped: return decode_mapping<addressmapped_message>(body, out);
     case message_type::getallmappings:
-      return decode_empty(body, getallmappings_message{}, "GETALLMAPPINGS body is not empty");
+      return decode_empty<getallmappings_message>(body, out, "GETALLMAPPINGS body is not empty");
   }
-  return failure{decode_error{error_code::unrecognized_type, "unknown message type"}};
+  return decode_error{error_code::unrecognized_type, "unknown message type"};
+}
+
+maybe_error decode_into(const frame& f, sender from, message& out) noexcept {
+  const auto expected = sent_by(f.type);
+  if (!expected) return decode_error{error_code::unrecognized_type, "unknown message type"};
+  if (*expected != from) {
+    return decode_error{error_code::unrecognized_type,
+                        from == sender::client ? "message type is sent only by servers"
+                                               : "message type is sent only by clients"};
+  }
+  return decode_body(static_cast<message_type>(f.type), f.body, out);
 }
 
 }  // namespace
 
 result<message, decode_error> decode(const frame& f, sender from) noexcept {
-  const auto expected = sent_by(f.type);
-  if (!expected) return failure{decode_error{error_code::unrecognized_type, "unknown message type"}};
-  if (*expected != from) {
-    return failure{decode_error{error_code::unrecognized_type,
-                                from == sender::client ? "message type is sent only by servers"
-                                                       : "message type is sent only by clients"}};
-  }
-  return decode_body(static_cast<message_type>(f.type), f.body);
+  message out;
+  if (const maybe_error e = decode_into(f, from, out)) return failure{*e};
+  return out;
 }
 
 message_reader::step message_reader::read(bytes_view input) {
@@ -102,15 +114,13 @@ message_reader::step message_reader::read(bytes_view input) {
   out.status = s.status;
   out.consumed = s.consumed;
   out.type = s.frame.type;
+  out.body_size = s.frame.body.size();
   if (s.status == decode_status::malformed) {
     out.error = s.error;
   } else if (s.status == decode_status::complete) {
-    auto m = decode(s.frame, peer_);
-    if (m) {
-      out.message = std::move(*m);
-    } else {
+    if (const maybe_error e = decode_into(s.frame, peer_, out.message)) {
       out.status = decode_status::malformed;
-      out.error = m.error();
+      out.error = *e;
     }
   }
   return out;

@@ -24,8 +24,8 @@ measured measure_list(const wire_list<Grammar>& list) noexcept {
     total += *size;
     // Stop early: a list can hold far more than a body can carry.
     if (total > max_body_size) {
-      return failure{encode_error{encode_errc::body_too_large,
-                                  "message body exceeds 65,535 octets"}};
+      return failure{
+          encode_error{encode_errc::body_too_large, "message body exceeds 65,535 octets"}};
     }
   }
   return total;
@@ -87,9 +87,7 @@ struct body_writer {
     auto code = static_cast<std::uint16_t>(code_of(m.payload));
     return write_event_payload(m.payload, wire::write_u16(out, code));
   }
-  std::uint8_t* operator()(const authenticate_message& m) const {
-    return copy(m.credential, out);
-  }
+  std::uint8_t* operator()(const authenticate_message& m) const { return copy(m.credential, out); }
   std::uint8_t* operator()(const saveconf_message&) const { return out; }
   std::uint8_t* operator()(const signal_message& m) const {
     *out = static_cast<std::uint8_t>(m.signal);
@@ -107,8 +105,7 @@ struct body_writer {
 measured body_size(const message& m) noexcept {
   auto size = std::visit(body_measurer{}, m);
   if (size && *size > max_body_size) {
-    return failure{encode_error{encode_errc::body_too_large,
-                                "message body exceeds 65,535 octets"}};
+    return failure{encode_error{encode_errc::body_too_large, "message body exceeds 65,535 octets"}};
   }
   return size;
 }
@@ -132,8 +129,8 @@ result<std::size_t, encode_error> encode(const message& m, mutable_bytes out) no
   if (!body) return body;
   const std::size_t total = frame_header_size + *body;
   if (out.size() < total) {
-    return failure{encode_error{encode_errc::buffer_too_small,
-                                "output buffer cannot hold the frame"}};
+    return failure{
+        encode_error{encode_errc::buffer_too_small, "output buffer cannot hold the frame"}};
   }
   write_frame(m, *body, out.data());
   return total;

@@ -23,9 +23,8 @@ constexpr std::array<std::string_view, 10> error_descriptions = {
 };
 
 constexpr std::array<std::string_view, message_type_count> type_names = {
-    "ERROR",     "DONE",         "SETCONF", "GETCONF",    "CONFVALUE",
-    "SETEVENTS", "EVENT",        "AUTHENTICATE", "SAVECONF", "SIGNAL",
-    "MAPADDRESS", "ADDRESSMAPPED", "GETALLMAPPINGS",
+    "ERROR",        "DONE",     "SETCONF", "GETCONF",    "CONFVALUE",     "SETEVENTS",      "EVENT",
+    "AUTHENTICATE", "SAVECONF", "SIGNAL",  "MAPADDRESS", "ADDRESSMAPPED", "GETALLMAPPINGS",
 };
 
 struct signal_entry {
@@ -52,6 +51,11 @@ std::string_view describe(error_code code) noexcept {
                         : "unknown error code";
 }
 
+error_code answer_code(const encode_error& e) noexcept {
+  return e.kind == encode_errc::body_too_large ? error_code::resource_exhausted
+                                               : error_code::internal;
+}
+
 std::string_view name(message_type type) noexcept {
   const auto value = static_cast<std::uint16_t>(type);
   return is_known(value) ? type_names[value] : "UNKNOWN";
@@ -63,8 +67,7 @@ std::optional<sender> sent_by(std::uint16_t type) noexcept {
     case message_type::done:
     case message_type::confvalue:
     case message_type::event:
-    case message_type::addressmapped:
-      return sender::server;
+    case message_type::addressmapped: return sender::server;
     case message_type::setconf:
     case message_type::getconf:
     case message_type::setevents:
@@ -72,8 +75,7 @@ std::optional<sender> sent_by(std::uint16_t type) noexcept {
     case message_type::saveconf:
     case message_type::signal:
     case message_type::mapaddress:
-    case message_type::getallmappings:
-      return sender::client;
+    case message_type::getallmappings: return sender::client;
   }
   return std::nullopt;
 }
@@ -82,9 +84,12 @@ std::optional<signal_code> signal_from_octet(std::uint8_t octet) noexcept {
   switch (octet) {
     case 0x01: return signal_code::reload;
     case 0x02: return signal_code::shutdown;
-    case 0x10: case 0x0A: return signal_code::dump;
-    case 0x12: case 0x0C: return signal_code::debug;
-    case 0x15: case 0x0F: return signal_code::halt;
+    case 0x10:
+    case 0x0A: return signal_code::dump;
+    case 0x12:
+    case 0x0C: return signal_code::debug;
+    case 0x15:
+    case 0x0F: return signal_code::halt;
     default: return std::nullopt;
   }
 }

@@ -10,8 +10,8 @@ inline std::uint16_t read_u16(const std::uint8_t* p) noexcept {
 }
 
 inline std::uint32_t read_u32(const std::uint8_t* p) noexcept {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
-         (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
 }
 
 inline std::uint8_t* write_u16(std::uint8_t* p, std::uint16_t v) noexcept {

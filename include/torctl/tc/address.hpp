@@ -35,7 +35,10 @@ class address {
   // The 4 or 16 octets of an IP address (empty for a hostname).
   bytes_view ip_octets() const noexcept;
   // The hostname (empty for an IP address).
-  std::string_view host() const noexcept { return host_; }
+  std::string_view host() const noexcept {
+    return type_ == address_type::hostname ? std::string_view(host_.data, host_.size)
+                                           : std::string_view();
+  }
 
   // Dotted quad, RFC 5952 IPv6 text, or the hostname as it is.
   std::string to_string() const;
@@ -44,15 +47,23 @@ class address {
 
  private:
   address_type type_ = address_type::ipv4;
-  std::array<std::uint8_t, 16> ip_{};
-  std::string_view host_;
+  // One or the other, as type_ says: keeps messages small enough to pass around cheaply.
+  struct host_text {  // a trivial stand-in for string_view, allowed in a union
+    const char* data;
+    std::size_t size;
+  };
+  union {
+    std::array<std::uint8_t, 16> ip_{};
+    host_text host_;
+  };
 };
 
 // Reads one address from the front of `rest` and advances past it.
 result<address, decode_error> decode_address(bytes_view& rest) noexcept;
 
 // Checks an address for encoding; returns its size, type octet included. A hostname
-// must be non-empty printable non-space octets (no NUL, no controls, no blanks).
+// must be non-empty, and every octet above 0x20 and not DEL (0x7F): no NUL, no control
+// octets, no blanks. Octets from 0x80 up are allowed (UTF-8 names pass through).
 result<std::size_t, encode_error> measure_address(const address& a) noexcept;
 std::uint8_t* write_address(const address& a, std::uint8_t* out) noexcept;
 

@@ -7,7 +7,9 @@
 //   GETCONF   "Key\n", with the same tolerance.
 //   CONFVALUE "Key Value\n" exactly: one space, then the value verbatim (possibly empty),
 //             or "Key\n" for an option that has no value.
-// In all three the last line may lack its NL. docs/protocol/tc.md explains why.
+// In all three the last line may lack its NL. Keys are printable non-space ASCII. A
+// SETCONF value may hold any octet but NUL, CR and NL (it is read like a torrc line); a
+// CONFVALUE value, as the spec says, anything but NL. docs/protocol/tc.md explains why.
 #pragma once
 
 #include <cstddef>
@@ -34,8 +36,11 @@ struct config_entry {
 // Keys are one or more printable, non-space ASCII octets (0x21 to 0x7E).
 bool is_valid_key(std::string_view key) noexcept;
 
-// Values may hold any octet except NUL, CR and NL.
-bool is_valid_value(std::string_view value) noexcept;
+// A SETCONF value: any octet except NUL, CR and NL.
+bool is_valid_setconf_value(std::string_view value) noexcept;
+
+// A CONFVALUE value: any octet except NL.
+bool is_valid_confvalue_value(std::string_view value) noexcept;
 
 struct setconf_grammar {
   using element = config_entry;

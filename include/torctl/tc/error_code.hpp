@@ -51,4 +51,8 @@ struct encode_error {
   friend bool operator==(const encode_error&, const encode_error&) = default;
 };
 
+// The ERROR code a server sends when it cannot encode its answer: resource exhausted
+// (0x0009) for a body over 65,535 octets, internal error (0x0001) otherwise.
+error_code answer_code(const encode_error& e) noexcept;
+
 }  // namespace torctl::tc

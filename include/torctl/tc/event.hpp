@@ -51,9 +51,15 @@ enum class orconn_status : std::uint8_t {
   closed = 3,
 };
 
-constexpr bool is_known(circuit_status s) noexcept { return static_cast<std::uint8_t>(s) <= 4; }
-constexpr bool is_known(stream_status s) noexcept { return static_cast<std::uint8_t>(s) <= 4; }
-constexpr bool is_known(orconn_status s) noexcept { return static_cast<std::uint8_t>(s) <= 3; }
+constexpr bool is_known(circuit_status s) noexcept {
+  return static_cast<std::uint8_t>(s) <= 4;
+}
+constexpr bool is_known(stream_status s) noexcept {
+  return static_cast<std::uint8_t>(s) <= 4;
+}
+constexpr bool is_known(orconn_status s) noexcept {
+  return static_cast<std::uint8_t>(s) <= 3;
+}
 
 // Lower-case spec names ("launched", "sent connect"); "unknown" for other values.
 std::string_view name(circuit_status s) noexcept;
@@ -106,9 +112,8 @@ struct unknown_event {
   }
 };
 
-using event_payload = std::variant<circuit_status_event, stream_status_event,
-                                   orconn_status_event, bandwidth_event, log_message_event,
-                                   unknown_event>;
+using event_payload = std::variant<circuit_status_event, stream_status_event, orconn_status_event,
+                                   bandwidth_event, log_message_event, unknown_event>;
 
 // The code an event payload is sent under.
 event_code code_of(const event_payload& payload) noexcept;

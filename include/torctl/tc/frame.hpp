@@ -38,7 +38,7 @@ enum class decode_status : std::uint8_t {
 struct frame_step {
   decode_status status = decode_status::need_more;
   std::size_t consumed = 0;  // octets of the input used by this step
-  tc::frame frame;           // valid when status == complete
+  tc::frame frame;           // complete: the frame; malformed: its type, no body
   decode_error error;        // valid when status == malformed
 };
 
@@ -78,7 +78,7 @@ class frame_decoder {
   frame_step decode_buffered(bytes_view input, std::size_t skipped);
 
   std::size_t body_limit_;
-  std::vector<std::uint8_t> buffer_;  // one partial frame, never more than the limit
+  std::vector<std::uint8_t> buffer_;   // one partial frame, never more than the limit
   std::size_t discard_remaining_ = 0;  // body octets of an oversized frame still to skip
   bool release_buffer_ = false;        // the last frame returned lives in buffer_
 };

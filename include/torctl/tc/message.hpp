@@ -106,10 +106,10 @@ struct getallmappings_message {
 };
 
 // The alternatives are in type order: message.index() is the type's value.
-using message = std::variant<error_message, done_message, setconf_message, getconf_message,
-                             confvalue_message, setevents_message, event_message,
-                             authenticate_message, saveconf_message, signal_message,
-                             mapaddress_message, addressmapped_message, getallmappings_message>;
+using message =
+    std::variant<error_message, done_message, setconf_message, getconf_message, confvalue_message,
+                 setevents_message, event_message, authenticate_message, saveconf_message,
+                 signal_message, mapaddress_message, addressmapped_message, getallmappings_message>;
 
 inline message_type type_of(const message& m) noexcept {
   return static_cast<message_type>(m.index());
@@ -143,9 +143,10 @@ class message_reader {
   struct step {
     decode_status status = decode_status::need_more;
     std::size_t consumed = 0;
-    std::uint16_t type = 0;  // the frame's type, for complete and most malformed steps
-    tc::message message;     // valid when status == complete; borrows like a frame
-    decode_error error;      // valid when status == malformed
+    std::uint16_t type = 0;     // the frame's type (complete and malformed steps)
+    std::size_t body_size = 0;  // the frame's body size (complete steps)
+    tc::message message;        // valid when status == complete; borrows like a frame
+    decode_error error;         // valid when status == malformed
   };
 
   explicit message_reader(sender peer, std::size_t body_limit = max_body_size) noexcept

@@ -28,7 +28,9 @@ inline constexpr std::uint16_t message_type_count = 13;
 enum class sender : std::uint8_t { client, server };
 
 // True for the thirteen types the spec defines.
-constexpr bool is_known(std::uint16_t type) noexcept { return type < message_type_count; }
+constexpr bool is_known(std::uint16_t type) noexcept {
+  return type < message_type_count;
+}
 
 // The spec's name for a type ("SETCONF"); "UNKNOWN" for others.
 std::string_view name(message_type type) noexcept;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <iterator>
 #include <span>
+#include <type_traits>
 
 #include "torctl/tc/bytes.hpp"
 
@@ -74,6 +75,17 @@ class wire_list {
   // A list to encode, viewing the caller's elements.
   wire_list(std::span<const element> items) noexcept
       : items_(items), count_(items.size()), built_(true) {}
+  // The same for any contiguous container of elements (a std::vector, an array). Only
+  // for containers that outlive the list: temporaries are refused at compile time.
+  template <class Container>
+  requires std::is_convertible_v<const Container&, std::span<const element>> wire_list(
+      const Container& items)
+  noexcept : wire_list(std::span<const element>(items)) {}
+  template <class Container>
+  requires(!std::is_lvalue_reference_v<Container> &&
+           std::is_convertible_v<const Container&, std::span<const element>>)
+      wire_list(Container&& items)
+  = delete;
 
   // A view of bytes that Grammar's validation accepted with `count` elements. Used by
   // the decoder; calling it with anything else is a bug.
