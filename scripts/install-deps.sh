@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git python3
   # clang: libFuzzer targets and the sanitizer runtime they link against
   clang libclang-rt-dev clang-format
   # libraries

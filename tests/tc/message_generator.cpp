@@ -63,8 +63,7 @@ event_payload message_generator::random_event() {
       return stream_status_event{stream_status{static_cast<std::uint8_t>(below(256))},
                                  static_cast<std::uint32_t>(rng_()), non_nul(60)};
     case 2:
-      return orconn_status_event{orconn_status{static_cast<std::uint8_t>(below(256))},
-                                 non_nul(60)};
+      return orconn_status_event{orconn_status{static_cast<std::uint8_t>(below(256))}, non_nul(60)};
     case 3:
       return bandwidth_event{static_cast<std::uint32_t>(rng_()),
                              static_cast<std::uint32_t>(rng_())};
@@ -106,8 +105,7 @@ message message_generator::of_type(message_type type) {
       return setevents_message{keep_list(std::move(codes))};
     }
     case message_type::event: return event_message{random_event()};
-    case message_type::authenticate:
-      return authenticate_message{as_bytes(binary(64, true))};
+    case message_type::authenticate: return authenticate_message{as_bytes(binary(64, true))};
     case message_type::saveconf: return saveconf_message{};
     case message_type::signal: {
       static constexpr signal_code all[] = {signal_code::reload, signal_code::shutdown,
@@ -115,8 +113,7 @@ message message_generator::of_type(message_type type) {
                                             signal_code::halt};
       return signal_message{all[below(5)]};
     }
-    case message_type::mapaddress:
-      return mapaddress_message{random_address(), random_address()};
+    case message_type::mapaddress: return mapaddress_message{random_address(), random_address()};
     case message_type::addressmapped:
       return addressmapped_message{random_address(), random_address()};
     case message_type::getallmappings: return getallmappings_message{};

@@ -49,8 +49,8 @@ TEST(RandomRoundTrip, StreamDecodesTheSameInAnyChunking) {
   }
   for (std::size_t side = 0; side < 2; ++side) {
     const auto from = static_cast<sender>(side);
-    for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{4096},
-                              wire[side].size()}) {
+    for (std::size_t chunk :
+         {std::size_t{1}, std::size_t{3}, std::size_t{4096}, wire[side].size()}) {
       EXPECT_EQ(testing::read_all(wire[side], from, chunk), expected[side]) << "chunk " << chunk;
     }
   }

@@ -15,7 +15,9 @@
 namespace torctl::tc {
 
 // gtest prints messages with their readable form.
-inline void PrintTo(const message& m, std::ostream* os) { *os << to_string(m); }
+inline void PrintTo(const message& m, std::ostream* os) {
+  *os << to_string(m);
+}
 
 }  // namespace torctl::tc
 
@@ -60,7 +62,9 @@ template <std::size_t N>
 bytes text_bytes(const char (&s)[N]) {
   return bytes(s, s + N - 1);
 }
-inline bytes text_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
+inline bytes text_bytes(std::string_view s) {
+  return bytes(s.begin(), s.end());
+}
 
 // A frame header followed by `body`.
 inline bytes framed(std::uint16_t type, const bytes& body) {

@@ -1,0 +1,156 @@
+// The three line grammars (SETCONF, GETCONF, CONFVALUE) and the decisions they embody.
+#include "torctl/tc/config_lines.hpp"
+
+#include "tc/test_support.hpp"
+
+namespace torctl::tc {
+namespace {
+
+using entries = std::vector<config_entry>;
+
+template <class Grammar>
+std::vector<typename Grammar::element> decode_list(std::string_view body) {
+  auto count = Grammar::validate(as_bytes(body));
+  EXPECT_TRUE(count.has_value()) << quoted(body) << ": " << (count ? "" : count.error().reason);
+  if (!count) return {};
+  const auto list = wire_list<Grammar>::from_validated(as_bytes(body), *count);
+  std::vector<typename Grammar::element> out(list.begin(), list.end());
+  EXPECT_EQ(out.size(), list.size());
+  return out;
+}
+
+template <class Grammar>
+error_code rejection(std::string_view body) {
+  auto count = Grammar::validate(as_bytes(body));
+  EXPECT_FALSE(count.has_value()) << quoted(body) << " was accepted";
+  return count ? error_code::unspecified : count.error().code;
+}
+
+TEST(SetconfLines, ReadLikeATorrc) {
+  EXPECT_EQ(decode_list<setconf_grammar>("  SocksPort \t 9050  \r\n\n\t\nNickname\r\n"
+                                         "ExitPolicy accept *:80\nExitPolicy reject *:*"),
+            (entries{{"SocksPort", "9050"},
+                     {"Nickname", std::nullopt},
+                     {"ExitPolicy", "accept *:80"},
+                     {"ExitPolicy", "reject *:*"}}));
+}
+
+TEST(SetconfLines, KeyWithOnlyBlanksAfterItRestoresTheDefault) {
+  EXPECT_EQ(decode_list<setconf_grammar>("Nickname   \n"), (entries{{"Nickname", std::nullopt}}));
+}
+
+TEST(SetconfLines, HashAndQuotesAreOrdinaryOctets) {
+  EXPECT_EQ(decode_list<setconf_grammar>("ContactInfo \"me\" # you\n"),
+            (entries{{"ContactInfo", "\"me\" # you"}}));
+}
+
+TEST(SetconfLines, EmptyAndBlankBodiesHoldNoEntries) {
+  EXPECT_TRUE(decode_list<setconf_grammar>("").empty());
+  EXPECT_TRUE(decode_list<setconf_grammar>("\n \r\n\t\n").empty());
+}
+
+TEST(SetconfLines, ValueKeepsInnerBlanksAndHighOctets) {
+  EXPECT_EQ(decode_list<setconf_grammar>("ContactInfo a  b\tc \xc3\xa9\n"),
+            (entries{{"ContactInfo", "a  b\tc \xc3\xa9"}}));
+}
+
+TEST(SetconfLines, BareCrInsideALineIsRefused) {
+  EXPECT_EQ(rejection<setconf_grammar>("Nickname a\rb\n"), error_code::syntax);
+  EXPECT_EQ(rejection<setconf_grammar>("Nick\rname\n"), error_code::syntax);
+}
+
+TEST(ConfvalueLines, ExactlyOneSpaceThenTheValueVerbatim) {
+  EXPECT_EQ(decode_list<confvalue_grammar>("SocksPort 9050\nORPort\nContactInfo \n"
+                                           "Log  notice stderr \nLast x"),
+            (entries{{"SocksPort", "9050"},
+                     {"ORPort", std::nullopt},
+                     {"ContactInfo", ""},
+                     {"Log", " notice stderr "},
+                     {"Last", "x"}}));
+}
+
+TEST(ConfvalueLines, NoBlankLinesNoLeadingSpaceNoTabSeparator) {
+  EXPECT_EQ(rejection<confvalue_grammar>("A 1\n\nB 2\n"), error_code::syntax);
+  EXPECT_EQ(rejection<confvalue_grammar>(" A 1\n"), error_code::syntax);
+  EXPECT_EQ(rejection<confvalue_grammar>("A\t1\n"), error_code::syntax);
+  EXPECT_EQ(rejection<confvalue_grammar>("A\r\n"), error_code::syntax);
+}
+
+TEST(ConfvalueLines, ValueIsAnythingButNl) {
+  // The spec's "non-NL value": a CR or NUL inside is data, kept verbatim.
+  const std::string_view body("A x\ry\r\nB \0\xff\n", 12);
+  EXPECT_EQ(decode_list<confvalue_grammar>(body),
+            (entries{{"A", "x\ry\r"}, {"B", std::string_view("\0\xff", 2)}}));
+}
+
+TEST(GetconfKeys, TrimmedBlankLinesSkipped) {
+  EXPECT_EQ(decode_list<getconf_grammar>(" SocksPort \r\n\nHiddenServiceOptions\nversion"),
+            (std::vector<std::string_view>{"SocksPort", "HiddenServiceOptions", "version"}));
+  EXPECT_TRUE(decode_list<getconf_grammar>("").empty());
+}
+
+TEST(GetconfKeys, BlankInsideAKeyIsRefused) {
+  EXPECT_EQ(rejection<getconf_grammar>("Socks Port\n"), error_code::syntax);
+}
+
+TEST(ConfigEntryEncoding, SetconfRefusesWhatTorWouldMisread) {
+  const auto reason = [](config_entry e) {
+    auto size = setconf_grammar::measure(e);
+    EXPECT_FALSE(size.has_value()) << e.key;
+    return size ? encode_errc::body_too_large : size.error().kind;
+  };
+  EXPECT_EQ(reason({"Nickname", ""}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"Nickname", " x"}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"Nickname", "x\t"}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"Nickname", "a\nSocksPort 1"}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"Nickname", "a\rb"}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"Nickname", std::string_view("a\0b", 3)}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"", "x"}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"Socks Port", "x"}), encode_errc::invalid_field);
+  EXPECT_EQ(reason({"Nick\xc3\xa9", "x"}), encode_errc::invalid_field);
+}
+
+TEST(ConfigEntryEncoding, ConfvalueCarriesEmptyAndBlankEdgedValues) {
+  EXPECT_EQ(*confvalue_grammar::measure({"ContactInfo", ""}), 13u);
+  EXPECT_EQ(*confvalue_grammar::measure({"Log", " x "}), 8u);
+  EXPECT_EQ(*confvalue_grammar::measure({"ORPort", std::nullopt}), 7u);
+  EXPECT_EQ(*confvalue_grammar::measure({"Log", "a\rb"}), 8u);
+  EXPECT_FALSE(confvalue_grammar::measure({"Log", "a\nb"}).has_value());
+}
+
+TEST(ConfigEntryEncoding, GetconfKeysMustBeKeys) {
+  EXPECT_EQ(*getconf_grammar::measure("SocksPort"), 10u);
+  EXPECT_FALSE(getconf_grammar::measure("").has_value());
+  EXPECT_FALSE(getconf_grammar::measure("a b").has_value());
+}
+
+TEST(ConfigCharacters, KeysAndValues) {
+  EXPECT_TRUE(is_valid_key("HiddenServiceDir"));
+  EXPECT_TRUE(is_valid_key("__OwningControllerProcess"));
+  EXPECT_FALSE(is_valid_key(""));
+  EXPECT_FALSE(is_valid_key("a b"));
+  EXPECT_FALSE(is_valid_key("a\x7f"));
+  EXPECT_TRUE(is_valid_setconf_value(""));
+  EXPECT_TRUE(is_valid_setconf_value("accept *:80 \t\xff and a longer tail"));
+  EXPECT_FALSE(is_valid_setconf_value(std::string_view("\0", 1)));
+  EXPECT_FALSE(is_valid_setconf_value("0123456789abcdef\r"));
+  EXPECT_FALSE(is_valid_setconf_value("\n"));
+  EXPECT_TRUE(is_valid_confvalue_value(std::string_view("a\0b\rc", 5)));
+  EXPECT_FALSE(is_valid_confvalue_value("a\nb"));
+}
+
+TEST(WireList, BuiltAndDecodedListsCompareByElements) {
+  const entries built_entries = {{"SocksPort", "9050"}, {"Nickname", std::nullopt}};
+  const setconf_lines built(built_entries);
+  const std::string_view wire = "SocksPort 9050\nNickname\n";
+  const auto decoded = setconf_lines::from_validated(as_bytes(wire), 2);
+  EXPECT_EQ(built, decoded);
+  const entries other_entries = {{"SocksPort", "9051"}, {"Nickname", std::nullopt}};
+  EXPECT_NE(built, setconf_lines(other_entries));
+  EXPECT_NE(built, setconf_lines(std::span(built_entries).first(1)));
+  EXPECT_EQ(built.size(), 2u);
+  EXPECT_TRUE(setconf_lines().empty());
+}
+
+}  // namespace
+}  // namespace torctl::tc
