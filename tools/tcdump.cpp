@@ -46,14 +46,17 @@ bool unhex(const std::vector<std::uint8_t>& text, std::vector<std::uint8_t>& out
 }
 
 // Prints every message; returns the number of malformed ones.
-int dump(torctl::tc::bytes_view input, torctl::tc::sender from) {
-  torctl::tc::message_reader reader(from);
+int dump(torctl::tc::bytes_view input, torctl::tc::sender from, std::size_t limit) {
+  torctl::tc::message_reader reader(from, limit);
   int malformed = 0;
   std::size_t offset = 0;
   while (offset < input.size()) {
     auto step = reader.read(input.subspan(offset));
-    const std::size_t at = offset;
     offset += step.consumed;
+    // Where the frame began: a step may first skip the rest of an oversized frame.
+    const std::size_t at = step.status == decode_status::malformed && step.body_size == 0
+                               ? offset - step.consumed
+                               : offset - torctl::tc::frame_header_size - step.body_size;
     if (step.status == decode_status::complete) {
       std::printf("%6zu  %s\n", at, torctl::tc::to_string(step.message).c_str());
     } else if (step.status == decode_status::malformed) {
@@ -79,9 +82,13 @@ int main(int argc, char** argv) {
   std::string from = "client";
   std::string path;
   bool hex = false;
+  std::size_t limit = torctl::tc::max_body_size;
   app.add_option("--from", from, "Which side sent the bytes: client or server")
       ->check(CLI::IsMember({"client", "server"}));
-  app.add_flag("--hex", hex, "Input is hex text (whitespace and # comments ignored), not raw bytes");
+  app.add_flag("--hex", hex,
+               "Input is hex text (whitespace and # comments ignored), not raw bytes");
+  app.add_option("--limit", limit, "Largest body to accept, in octets (at most 65535)")
+      ->check(CLI::Range(std::size_t{0}, torctl::tc::max_body_size));
   app.add_option("file", path, "Capture to read (default: standard input)");
   app.footer(
       "Examples:\n"
@@ -111,5 +118,5 @@ int main(int argc, char** argv) {
     bytes = std::move(raw);
   }
   const auto side = from == "client" ? torctl::tc::sender::client : torctl::tc::sender::server;
-  return dump(bytes, side) == 0 ? 0 : 1;
+  return dump(bytes, side, limit) == 0 ? 0 : 1;
 }
