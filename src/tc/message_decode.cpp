@@ -27,7 +27,8 @@ maybe_error decode_empty(bytes_view body, message& out, std::string_view reason)
 
 maybe_error decode_error_body(bytes_view body, message& out) noexcept {
   if (body.size() < 2) return syntax("ERROR body is shorter than its 2-octet code");
-  out.emplace<error_message>(error_code{wire::read_u16(body.data())}, as_text(body.subspan(2)));
+  out.emplace<error_message>(
+      error_message{error_code{wire::read_u16(body.data())}, as_text(body.subspan(2))});
   return std::nullopt;
 }
 
@@ -35,7 +36,7 @@ maybe_error decode_event(bytes_view body, message& out) noexcept {
   if (body.size() < 2) return syntax("EVENT body is shorter than its 2-octet code");
   auto payload = decode_event_payload(wire::read_u16(body.data()), body.subspan(2));
   if (!payload) return payload.error();
-  out.emplace<event_message>(*payload);
+  out.emplace<event_message>(event_message{*payload});
   return std::nullopt;
 }
 
@@ -43,7 +44,7 @@ maybe_error decode_signal(bytes_view body, message& out) noexcept {
   if (body.size() != 1) return syntax("SIGNAL body is not exactly one octet");
   const auto code = signal_from_octet(body[0]);
   if (!code) return decode_error{error_code::unrecognized_code, "unknown SIGNAL code"};
-  out.emplace<signal_message>(*code);
+  out.emplace<signal_message>(signal_message{*code});
   return std::nullopt;
 }
 
@@ -54,7 +55,7 @@ maybe_error decode_mapping(bytes_view body, message& out) noexcept {
   auto replacement = decode_address(body);
   if (!replacement) return replacement.error();
   if (!body.empty()) return syntax("octets follow the replacement address");
-  out.emplace<Mapping>(*original, *replacement);
+  out.emplace<Mapping>(Mapping{*original, *replacement});
   return std::nullopt;
 }
 
@@ -62,7 +63,7 @@ template <class Message, class Grammar>
 maybe_error decode_lines(bytes_view body, message& out) noexcept {
   const auto count = Grammar::validate(body);
   if (!count) return count.error();
-  out.emplace<Message>(wire_list<Grammar>::from_validated(body, *count));
+  out.emplace<Message>(Message{wire_list<Grammar>::from_validated(body, *count)});
   return std::nullopt;
 }
 
@@ -77,7 +78,9 @@ maybe_error decode_body(message_type type, bytes_view body, message& out) noexce
     case message_type::setevents:
       return decode_lines<setevents_message, event_code_grammar>(body, out);
     case message_type::event: return decode_event(body, out);
-    case message_type::authenticate: out.emplace<authenticate_message>(body); return std::nullopt;
+    case message_type::authenticate:
+      out.emplace<authenticate_message>(authenticate_message{body});
+      return std::nullopt;
     case message_type::saveconf:
       return decode_empty<saveconf_message>(body, out, "SAVECONF body is not empty");
     case message_type::signal: return decode_signal(body, out);

@@ -120,6 +120,18 @@ inline const char* find_stop(const char* p, const char* end) noexcept {
   return p;
 }
 
+#ifdef TORCTL_SCAN_SSE2
+// Bit i set where p[i] is NL, for the 64 octets from p (all of which must be readable).
+inline std::uint64_t newline_mask64(const char* p) noexcept {
+  const __m128i nl = _mm_set1_epi8('\n');
+  const auto mask16 = [&](int at) {
+    return static_cast<std::uint64_t>(
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(load16(p + at), nl))));
+  };
+  return mask16(0) | mask16(16) << 16 | mask16(32) << 32 | mask16(48) << 48;
+}
+#endif
+
 // The first NL in [p, end), or end. Lines are mostly short: the first 128 octets are
 // searched inline, which beats a call to memchr; the rest goes to memchr.
 inline const char* find_newline(const char* p, const char* end) noexcept {

@@ -1,6 +1,9 @@
 // The three line grammars (SETCONF, GETCONF, CONFVALUE) and the decisions they embody.
 #include "torctl/tc/config_lines.hpp"
 
+#include <optional>
+#include <random>
+
 #include "tc/test_support.hpp"
 
 namespace torctl::tc {
@@ -150,6 +153,66 @@ TEST(WireList, BuiltAndDecodedListsCompareByElements) {
   EXPECT_NE(built, setconf_lines(std::span(built_entries).first(1)));
   EXPECT_EQ(built.size(), 2u);
   EXPECT_TRUE(setconf_lines().empty());
+}
+
+}  // namespace
+}  // namespace torctl::tc
+
+namespace torctl::tc {
+namespace {
+
+// The CONFVALUE grammar written as plainly as possible, to check the fast validator
+// against: the count of lines, or the empty optional for a malformed body.
+std::optional<std::size_t> reference_confvalue_count(std::string_view body) {
+  std::size_t count = 0;
+  while (!body.empty()) {
+    const std::size_t nl = body.find('\n');
+    const std::string_view line = body.substr(0, nl);
+    body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
+    const std::size_t space = line.find(' ');
+    if (!is_valid_key(line.substr(0, space))) return std::nullopt;
+    ++count;
+  }
+  return count;
+}
+
+// Bodies of random lines (short and long, key-only and empty values) with, half of the
+// time, one fault somewhere: the fast path works in 64-octet blocks and skips long values
+// with memchr, so faults and line ends must be found at every offset.
+TEST(ConfvalueLines, FastValidationAgreesWithAPlainReading) {
+  std::mt19937 rng(64);
+  const auto below = [&](std::uint32_t n) { return static_cast<std::size_t>(rng() % n); };
+  for (int round = 0; round < 3000; ++round) {
+    std::string body;
+    const std::size_t lines = below(40);
+    for (std::size_t i = 0; i < lines; ++i) {
+      body += std::string(1 + below(20), static_cast<char>('A' + below(26)));
+      if (below(4) != 0) {
+        body += ' ';
+        const std::size_t length = below(8) == 0 ? below(400) : below(70);
+        for (std::size_t j = 0; j < length; ++j) {
+          char c = static_cast<char>(below(256));
+          body += c == '\n' ? 'v' : c;
+        }
+      }
+      if (i + 1 < lines || below(2) == 0) body += '\n';
+    }
+    if (!body.empty() && below(2) == 0) {
+      static constexpr char faults[] = {'\n', ' ', '\t', '\x01', '\x7f', '\xc3', '\r'};
+      body[below(static_cast<std::uint32_t>(body.size()))] =
+          faults[below(static_cast<std::uint32_t>(std::size(faults)))];
+    }
+    const auto fast = confvalue_grammar::validate(as_bytes(body));
+    const auto expected = reference_confvalue_count(body);
+    ASSERT_EQ(fast.has_value(), expected.has_value()) << "round " << round << ": " << quoted(body);
+    if (expected) {
+      ASSERT_EQ(*fast, *expected) << "round " << round;
+      const auto list = confvalue_lines::from_validated(as_bytes(body), *fast);
+      std::size_t walked = 0;
+      for (const config_entry& e : list) walked += e.key.empty() ? 0u : 1u;
+      ASSERT_EQ(walked, *expected);
+    }
+  }
 }
 
 }  // namespace
