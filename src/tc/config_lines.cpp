@@ -66,15 +66,14 @@ line_kind read_torrc_line(const char*& p, const char* end, bool keys_only,
   return line_kind::entry;
 }
 
-decode_error torrc_error(line_kind kind, std::string_view what) noexcept {
-  const bool setconf = what == "SETCONF";
+decode_error torrc_error(line_kind kind, bool keys_only) noexcept {
   switch (kind) {
     case line_kind::bad_value:
       return {error_code::syntax, "SETCONF value holds a NUL or a CR before its line end"};
     case line_kind::blank_in_key: return {error_code::syntax, "GETCONF key holds a blank"};
     default:
-      return {error_code::syntax, setconf ? "SETCONF key holds a control or non-ASCII octet"
-                                          : "GETCONF key holds a control or non-ASCII octet"};
+      return {error_code::syntax, keys_only ? "GETCONF key holds a control or non-ASCII octet"
+                                            : "SETCONF key holds a control or non-ASCII octet"};
   }
 }
 
@@ -88,7 +87,7 @@ result<std::size_t, decode_error> validate_torrc(bytes_view body, bool keys_only
     if (kind == line_kind::entry) {
       ++count;
     } else if (kind != line_kind::blank) {
-      return failure{torrc_error(kind, keys_only ? "GETCONF" : "SETCONF")};
+      return failure{torrc_error(kind, keys_only)};
     }
   }
   return count;
@@ -107,26 +106,16 @@ config_entry next_torrc_entry(bytes_view& rest, bool keys_only) noexcept {
 
 // ---- the exact grammar of CONFVALUE ----
 
-enum class confvalue_kind : std::uint8_t { entry, empty_key, bad_key };
-
-confvalue_kind read_confvalue_line(const char*& p, const char* end, config_entry& out) noexcept {
+// Reads the entry of a validated CONFVALUE line starting at p and moves p past the line.
+void read_confvalue_entry(const char*& p, const char* end, config_entry& out) noexcept {
   const char* key = p;
   p += scan::key_length<long_body>(p, end);
-  if (p == key) {
-    return *p == ' ' || *p == '\n' ? confvalue_kind::empty_key : confvalue_kind::bad_key;
-  }
   out = {std::string_view(key, static_cast<std::size_t>(p - key)), std::nullopt};
-  if (p == end) return confvalue_kind::entry;
-  if (*p == '\n') {
-    ++p;
-    return confvalue_kind::entry;
-  }
-  if (*p != ' ') return confvalue_kind::bad_key;
-  const char* value = p + 1;
-  const char* nl = find_newline(value, end);
-  out.value = std::string_view(value, static_cast<std::size_t>(nl - value));
+  if (p == end) return;
+  if (*p++ == '\n') return;
+  const char* nl = find_newline(p, end);  // p is past the space: the value starts here
+  out.value = std::string_view(p, static_cast<std::size_t>(nl - p));
   p = nl == end ? end : nl + 1;
-  return confvalue_kind::entry;
 }
 
 // ---- encoding ----
@@ -197,8 +186,6 @@ std::uint8_t* setconf_grammar::write(const element& e, std::uint8_t* out) noexce
 }
 
 // ---- CONFVALUE ----
-
-// ---- CONFVALUE validation ----
 //
 // This is on the path of every GETCONF answer, which can be 64 KB of short lines, so it
 // only finds line starts and checks the key at each; next() builds entries while
@@ -281,7 +268,7 @@ result<std::size_t, decode_error> confvalue_grammar::validate(bytes_view body) n
 void confvalue_grammar::next(bytes_view& rest, element& out) noexcept {
   const char* p = reinterpret_cast<const char*>(rest.data());
   const char* end = p + rest.size();
-  read_confvalue_line(p, end, out);
+  read_confvalue_entry(p, end, out);
   rest = rest.subspan(rest.size() - static_cast<std::size_t>(end - p));
 }
 

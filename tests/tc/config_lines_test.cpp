@@ -4,6 +4,7 @@
 #include <optional>
 #include <random>
 
+#include "tc/reference_grammar.hpp"
 #include "tc/test_support.hpp"
 
 namespace torctl::tc {
@@ -161,20 +162,7 @@ TEST(WireList, BuiltAndDecodedListsCompareByElements) {
 namespace torctl::tc {
 namespace {
 
-// The CONFVALUE grammar written as plainly as possible, to check the fast validator
-// against: the count of lines, or the empty optional for a malformed body.
-std::optional<std::size_t> reference_confvalue_count(std::string_view body) {
-  std::size_t count = 0;
-  while (!body.empty()) {
-    const std::size_t nl = body.find('\n');
-    const std::string_view line = body.substr(0, nl);
-    body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
-    const std::size_t space = line.find(' ');
-    if (!is_valid_key(line.substr(0, space))) return std::nullopt;
-    ++count;
-  }
-  return count;
-}
+using testing::reference_confvalue_count;
 
 // Bodies of random lines (short and long, key-only and empty values) with, half of the
 // time, one fault somewhere: the fast path works in 64-octet blocks and skips long values
