@@ -238,21 +238,13 @@ std::vector<std::string> read_steps(bytes_view input, sender from, std::size_t c
   return out;
 }
 
-std::string test_name(std::string_view description) {
-  std::string out;
-  for (char c : description) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    out += alnum ? c : '_';
-  }
-  return out;
-}
-
 TEST(MalformedTable, IsLargeWellFramedAndUnique) {
   EXPECT_GE(malformed().size(), 45u);
   std::set<std::string> names;
   for (const malformed_case& row : malformed()) {
     SCOPED_TRACE(row.description);
-    EXPECT_TRUE(names.insert(test_name(row.description)).second) << "duplicate description";
+    EXPECT_TRUE(names.insert(testing::gtest_name(row.description)).second)
+        << "duplicate description";
     const bytes wire = from_hex(row.hex);
     ASSERT_GE(wire.size(), frame_header_size);
     const std::size_t length = std::size_t{wire[0]} << 8 | std::size_t{wire[1]};
@@ -311,7 +303,7 @@ TEST_P(MalformedEach, StreamStaysInSync) {
 INSTANTIATE_TEST_SUITE_P(Malformed, MalformedEach,
                          ::testing::Range(std::size_t{0}, malformed().size()),
                          [](const ::testing::TestParamInfo<std::size_t>& param) {
-                           return test_name(malformed()[param.param].description);
+                           return testing::gtest_name(malformed()[param.param].description);
                          });
 
 TEST(MalformedStream, EveryRowBackToBackStaysInSync) {

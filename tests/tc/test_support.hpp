@@ -66,6 +66,17 @@ inline bytes text_bytes(std::string_view s) {
   return bytes(s.begin(), s.end());
 }
 
+// A description turned into a valid gtest parameter name: letters and digits kept, every
+// other character an underscore.
+inline std::string gtest_name(std::string_view description) {
+  std::string out;
+  for (char c : description) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    out += alnum ? c : '_';
+  }
+  return out;
+}
+
 // A frame header followed by `body`.
 inline bytes framed(std::uint16_t type, const bytes& body) {
   // Sized up front: GCC 12 warns falsely (-Warray-bounds) on insert() into a small vector.

@@ -444,15 +444,6 @@ std::vector<std::size_t> every_offset(std::size_t from, std::size_t to) {
   return out;
 }
 
-std::string test_name(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    out += alnum ? c : '_';
-  }
-  return out;
-}
-
 // ---- The table itself ----
 
 TEST(VectorsTable, IsWellFormedAndCoversTheSpec) {
@@ -464,7 +455,7 @@ TEST(VectorsTable, IsWellFormedAndCoversTheSpec) {
   std::set<std::size_t> event_kinds;
   for (const vector_case& v : vectors()) {
     SCOPED_TRACE(v.name);
-    EXPECT_TRUE(names.insert(test_name(v.name)).second) << "duplicate name";
+    EXPECT_TRUE(names.insert(testing::gtest_name(v.name)).second) << "duplicate name";
     const bytes wire = from_hex(v.hex);
     const auto f = frame_of(wire);
     ASSERT_TRUE(f.has_value());
@@ -564,7 +555,7 @@ TEST_P(VectorsEach, ReencodesItsDecodedForm) {
 
 INSTANTIATE_TEST_SUITE_P(Vectors, VectorsEach, ::testing::Range(std::size_t{0}, vectors().size()),
                          [](const ::testing::TestParamInfo<std::size_t>& param) {
-                           return test_name(vectors()[param.param].name);
+                           return testing::gtest_name(vectors()[param.param].name);
                          });
 
 // ---- All vectors from one side, back to back ----
@@ -757,7 +748,7 @@ TEST_P(VectorsNoncanonical, DecodesTheSameSplitAnywhere) {
 INSTANTIATE_TEST_SUITE_P(Vectors, VectorsNoncanonical,
                          ::testing::Range(std::size_t{0}, noncanonical_vectors().size()),
                          [](const ::testing::TestParamInfo<std::size_t>& param) {
-                           return test_name(noncanonical_vectors()[param.param].name);
+                           return testing::gtest_name(noncanonical_vectors()[param.param].name);
                          });
 
 TEST(VectorsSignal, BothSpellingsMapToTheSameSignal) {
