@@ -57,8 +57,7 @@ TEST_F(CookieFile, ReplacingKeepsTheFileWholeAndChangesTheCookie) {
 }
 
 TEST_F(CookieFile, WrongSizesAreRefusedNamingThePath) {
-  for (std::string_view content : {std::string_view(""), std::string_view(std::string(31, 'x')),
-                                   std::string_view(std::string(33, 'x'))}) {
+  for (const std::string& content : {std::string(), std::string(31, 'x'), std::string(33, 'x')}) {
     write_file(path("bad"), content);
     const auto read = read_cookie_file(path("bad"));
     ASSERT_FALSE(read.has_value()) << content.size();
