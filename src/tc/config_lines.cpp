@@ -1,5 +1,7 @@
 #include "torctl/tc/config_lines.hpp"
 
+#include <atomic>
+#include <bit>
 #include <cstring>
 
 #include "scan.hpp"
@@ -209,9 +211,9 @@ bool confvalue_line_ok(const char* p, const char* end, std::string_view& reason)
   return false;
 }
 
-}  // namespace
-
-result<std::size_t, decode_error> confvalue_grammar::validate(bytes_view body) noexcept {
+// SSE2 blocks (where there is SSE2), then a line at a time. Gives the reason for a
+// malformed body.
+result<std::size_t, decode_error> validate_confvalue_lines(bytes_view body) noexcept {
   const char* const begin = reinterpret_cast<const char*>(body.data());
   const char* const end = begin + body.size();
   const char* p = begin;  // the start of the next line not yet checked
@@ -263,6 +265,117 @@ result<std::size_t, decode_error> confvalue_grammar::validate(bytes_view body) n
     p = nl == end ? end : nl + 1;
   }
   return count;
+}
+
+#ifdef TORCTL_SCAN_AVX512
+// With AVX-512BW a 64-octet block is checked whole, without a loop over its lines: one
+// compare per octet class gives masks of NLs, of terminators (space or NL) and of octets
+// no key may hold. A key runs from a line start to the next terminator, and subtracting
+// the line-start bits from the terminator bits sets exactly the bits of every such run
+// at once (each start borrows from its own terminator; runs never overlap, so no borrow
+// crosses from one into the next). A run that reaches the end of the block continues in
+// the next one (`in_key`), up to that block's first terminator. Blocks that hold no NL
+// and end inside a value are skipped with memchr, as in the SSE2 path. Errors are only
+// collected here: a malformed body is read again by validate_confvalue_lines for its
+// reason.
+__attribute__((target("avx512bw"))) result<std::size_t, decode_error> validate_confvalue_avx512(
+    bytes_view body) noexcept {
+  const char* const begin = reinterpret_cast<const char*>(body.data());
+  const char* const end = begin + body.size();
+  const __m512i nl = _mm512_set1_epi8('\n');
+  const __m512i space = _mm512_set1_epi8(' ');
+  const __m512i lowest_key = _mm512_set1_epi8(0x21);
+  const __m512i del = _mm512_set1_epi8(0x7F);
+  std::uint64_t errors = 0;
+  std::uint64_t start_here = 1;  // a line starts at the first octet of the next block
+  std::uint64_t in_key = 0;      // the previous block ended inside a key
+  std::size_t count = 0;
+  const char* block = begin;
+  while (end - block >= 64) {
+    const __m512i v = _mm512_loadu_si512(block);
+    const std::uint64_t n = _mm512_cmpeq_epi8_mask(v, nl);
+    const std::uint64_t t = n | _mm512_cmpeq_epi8_mask(v, space);
+    // Signed compare: octets from 0x80 up are negative, so "below 0x21" catches them too.
+    const std::uint64_t bad =
+        (_mm512_cmplt_epi8_mask(v, lowest_key) | _mm512_cmpeq_epi8_mask(v, del)) & ~t;
+    const std::uint64_t starts = (n << 1) | start_here;
+    const std::uint64_t keys = (t - starts) & ~t;
+    // A key carried over from the last block runs up to the first terminator (the whole
+    // block if there is none). Kept out of the subtraction, so that the only work each
+    // block waits on from the one before is the `in_key` update below.
+    const std::uint64_t carried = (0 - in_key) & ((t & (0 - t)) - 1);
+    errors |= (starts & t) | ((keys | carried) & bad);  // an empty key, or a bad key octet
+    count += static_cast<std::size_t>(std::popcount(starts));
+    start_here = n >> 63;
+    in_key = (keys >> 63) | (in_key & static_cast<std::uint64_t>(t == 0));
+    block += 64;
+    if (n != 0 || in_key != 0 || end - block < 64) continue;
+    // Inside a long value: go to the block that holds the next NL (no line starts at its
+    // first octet, since the octet before it is not an NL).
+    const void* next = std::memchr(block, '\n', static_cast<std::size_t>(end - block));
+    const auto distance = next == nullptr
+                              ? static_cast<std::size_t>(end - block)
+                              : static_cast<std::size_t>(static_cast<const char*>(next) - block);
+    block += distance / 64 * 64;
+  }
+  if (errors != 0) return validate_confvalue_lines(body);
+  // The tail, a line at a time: first the rest of a key begun in the last block, then the
+  // rest of the line begun there.
+  const char* p = block;
+  if (block != begin && start_here == 0) {
+    if (in_key != 0) {
+      const char* key_end = p + scan::key_length<long_body>(p, end);
+      if (key_end != end && *key_end != ' ' && *key_end != '\n') {
+        return validate_confvalue_lines(body);
+      }
+      p = key_end;
+    }
+    const char* line_end = find_newline(p, end);
+    p = line_end == end ? end : line_end + 1;
+  }
+  std::string_view reason;
+  for (; p != end; ++count) {
+    if (!confvalue_line_ok(p, end, reason)) return validate_confvalue_lines(body);
+    const char* line_end = find_newline(p, end);
+    p = line_end == end ? end : line_end + 1;
+  }
+  return count;
+}
+
+bool avx512_available() noexcept {
+  static const bool available = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bw") != 0;
+  }();
+  return available;
+}
+#endif
+
+std::atomic<bool> avx512_allowed{true};
+
+}  // namespace
+
+namespace scan {
+
+void allow_avx512(bool allowed) noexcept {
+  avx512_allowed.store(allowed, std::memory_order_relaxed);
+}
+
+bool avx512_in_use() noexcept {
+#ifdef TORCTL_SCAN_AVX512
+  return avx512_allowed.load(std::memory_order_relaxed) && avx512_available();
+#else
+  return false;
+#endif
+}
+
+}  // namespace scan
+
+result<std::size_t, decode_error> confvalue_grammar::validate(bytes_view body) noexcept {
+#ifdef TORCTL_SCAN_AVX512
+  if (scan::avx512_in_use()) return validate_confvalue_avx512(body);
+#endif
+  return validate_confvalue_lines(body);
 }
 
 void confvalue_grammar::next(bytes_view& rest, element& out) noexcept {

@@ -15,8 +15,19 @@
 #include <emmintrin.h>
 #define TORCTL_SCAN_SSE2 1
 #endif
+// AVX-512BW is used where the processor has it, chosen at run time (the build does not
+// assume it): only for CONFVALUE validation, the one 64 KB body on a hot path.
+#if defined(__x86_64__) && !defined(TORCTL_PORTABLE_SCAN)
+#include <immintrin.h>
+#define TORCTL_SCAN_AVX512 1
+#endif
 
 namespace torctl::tc::scan {
+
+// Whether CONFVALUE validation uses AVX-512BW: only where the processor has it, and only
+// while allowed (the default). Tests turn it off to run the SSE2 path on the same machine.
+void allow_avx512(bool allowed) noexcept;
+bool avx512_in_use() noexcept;
 
 constexpr bool is_key_octet(unsigned char c) noexcept {
   return c >= 0x21 && c <= 0x7E;

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "tc/reference_grammar.hpp"
+#include "tc/scan.hpp"
 #include "tc/test_support.hpp"
 
 namespace torctl::tc {
@@ -164,9 +165,11 @@ namespace {
 
 using testing::reference_confvalue_count;
 
-// Bodies of random lines (short and long, key-only and empty values) with, half of the
-// time, one fault somewhere: the fast path works in 64-octet blocks and skips long values
-// with memchr, so faults and line ends must be found at every offset.
+// Bodies of random lines (short and long keys and values, key-only and empty values)
+// with, half of the time, one fault somewhere: the fast paths work in 64-octet blocks and
+// skip long values with memchr, so faults and line ends must be found at every offset.
+// Each body is validated twice, by the AVX-512 path where the processor has one and by
+// the SSE2 (or portable) path: both must agree with the plain reading, and on the reason.
 TEST(ConfvalueLines, FastValidationAgreesWithAPlainReading) {
   std::mt19937 rng(64);
   const auto below = [&](std::uint32_t n) { return static_cast<std::size_t>(rng() % n); };
@@ -174,7 +177,8 @@ TEST(ConfvalueLines, FastValidationAgreesWithAPlainReading) {
     std::string body;
     const std::size_t lines = below(40);
     for (std::size_t i = 0; i < lines; ++i) {
-      body += std::string(1 + below(20), static_cast<char>('A' + below(26)));
+      const std::size_t key_length = 1 + (below(10) == 0 ? below(150) : below(20));
+      body += std::string(key_length, static_cast<char>('A' + below(26)));
       if (below(4) != 0) {
         body += ' ';
         const std::size_t length = below(8) == 0 ? below(400) : below(70);
@@ -190,10 +194,22 @@ TEST(ConfvalueLines, FastValidationAgreesWithAPlainReading) {
       body[below(static_cast<std::uint32_t>(body.size()))] =
           faults[below(static_cast<std::uint32_t>(std::size(faults)))];
     }
-    const auto fast = confvalue_grammar::validate(as_bytes(body));
     const auto expected = reference_confvalue_count(body);
-    ASSERT_EQ(fast.has_value(), expected.has_value()) << "round " << round << ": " << quoted(body);
-    if (expected) {
+    std::optional<std::string_view> first_reason;
+    for (const bool wide : {true, false}) {
+      scan::allow_avx512(wide);
+      const auto fast = confvalue_grammar::validate(as_bytes(body));
+      scan::allow_avx512(true);
+      ASSERT_EQ(fast.has_value(), expected.has_value())
+          << "round " << round << (wide ? " (widest path)" : " (SSE2 path)") << ": "
+          << quoted(body);
+      if (!expected) {
+        if (first_reason) {
+          EXPECT_EQ(fast.error().reason, *first_reason) << "round " << round;
+        }
+        first_reason = fast.error().reason;
+        continue;
+      }
       ASSERT_EQ(*fast, *expected) << "round " << round;
       const auto list = confvalue_lines::from_validated(as_bytes(body), *fast);
       std::size_t walked = 0;
