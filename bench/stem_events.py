@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Times Stem, the reference Python controller library, on the event mix that
 text_codec_bench's EventMix parses: the CIRC, STREAM, ORCONN, BW and NOTICE events of
 tests/fixtures/text/events_network.txt. Each event goes from raw bytes to Stem's typed

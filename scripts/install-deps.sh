@@ -13,6 +13,8 @@ packages=(
   libncurses-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Stem, the reference Python controller library: the event-parsing comparison benchmark
+  python3-stem
   # the real Tor, driven by the daemon and the integration tests
   tor
 )
