@@ -1,0 +1,153 @@
+// Internal: one control connection's machinery, shared by both protocols. It owns the
+// socket, writes commands in order, reads replies and events with the codecs, hands each
+// reply to the oldest pending command and each event to the event queue, and fails
+// everything pending when the connection drops.
+//
+// Everything here runs on the link's executor; callers must not use a link from other
+// threads at the same time (connection.hpp documents the same for users).
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/generic/stream_protocol.hpp>
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "torctl/client/endpoint.hpp"
+#include "torctl/client/error.hpp"
+#include "torctl/client/event.hpp"
+#include "torctl/client/types.hpp"
+#include "torctl/result.hpp"
+#include "torctl/tc/frame.hpp"
+#include "torctl/text/reply.hpp"
+
+namespace torctl::client::detail {
+
+using socket_type = asio::generic::stream_protocol::socket;
+
+// What a command got back: one text reply, or the TC frames that answer it.
+using raw_reply = std::variant<text::reply, std::vector<tc_frame>>;
+
+// How many TC frames answer a command: one (DONE, ERROR, CONFVALUE, ADDRESSMAPPED), or
+// any number of ADDRESSMAPPED up to a DONE or an ERROR (GETALLMAPPINGS).
+enum class reply_shape : std::uint8_t { one, until_done };
+
+struct request {
+  std::string wire;  // the bytes to send
+  reply_shape shape = reply_shape::one;
+  bool secret = false;  // holds a credential: wiped from the write buffers once sent
+};
+
+struct link_limits {
+  // Commands written and not yet answered. Past it a command fails with queue_full at
+  // once, rather than buffering without bound.
+  std::size_t max_pending = 65536;
+  text::reply_limits text;
+  std::size_t tc_body = tc::max_body_size;
+};
+
+class link : public std::enable_shared_from_this<link> {
+ public:
+  enum class state : std::uint8_t { authenticating, open, reconnecting, closed };
+
+  link(asio::any_io_executor ex, protocol proto, endpoint remote, link_limits limits,
+       event_queue_options events, std::chrono::milliseconds command_timeout);
+  ~link();
+  link(const link&) = delete;
+  link& operator=(const link&) = delete;
+
+  // Takes a connected socket and starts reading from it. The link is authenticating
+  // until set_open().
+  void attach(socket_type socket);
+  void set_open() noexcept { state_ = state::open; }
+
+  // Sends a command and waits for its reply: a user's command needs an open link; the
+  // authentication steps pass `internal`. Fails with not_connected, queue_full,
+  // timeout, cancelled (the awaiting coroutine was cancelled), connection_lost, or the
+  // link's failure (protocol_error, wrong_service).
+  asio::awaitable<result<raw_reply, error>> command(request r, bool internal = false);
+
+  // The next event; waits while none is queued, up to `timeout` if given. Fails with
+  // timeout, cancelled, or not_connected once the link is closed and the queue empty.
+  asio::awaitable<result<event, error>> next_event(
+      std::optional<std::chrono::milliseconds> timeout);
+
+  // Closes for good: pending commands and the event waiter fail with `why`.
+  void close(error why);
+  // Drops the current socket as lost: pending commands fail with connection_lost, a
+  // link-lost event is queued, and the reconnect hook (if set) runs.
+  void lose(error why);
+  // Called with the link after a loss, unless close() was called. connect.cpp sets it
+  // when reconnecting is enabled.
+  std::function<void(std::shared_ptr<link>)> reconnect_hook;
+  // Queues a link event (never dropped by the overflow policy).
+  void push_link_event(link_change change, std::string reason);
+  void set_state(state s) noexcept { state_ = s; }
+
+  state current_state() const noexcept { return state_; }
+  protocol proto() const noexcept { return proto_; }
+  const endpoint& remote() const noexcept { return remote_; }
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
+  std::chrono::milliseconds command_timeout() const noexcept { return command_timeout_; }
+  void set_command_timeout(std::chrono::milliseconds t) noexcept { command_timeout_ = t; }
+  std::uint64_t events_dropped() const noexcept { return events_dropped_; }
+  std::size_t events_queued() const noexcept { return events_.size(); }
+  // The first octets the server sent on the current socket (at most 64), for diagnosis.
+  const std::string& first_octets() const noexcept { return first_octets_; }
+  // The event names of the last successful SETEVENTS, restored after a reconnect.
+  std::vector<std::string> subscribed;
+
+ private:
+  struct pending;
+  void write_more();
+  asio::awaitable<void> read_loop(std::shared_ptr<link> self, std::uint64_t generation);
+  // Feeds what was read to the codec; false when the link failed on it.
+  bool feed_text(const std::uint8_t* data, std::size_t size);
+  bool feed_tc(const std::uint8_t* data, std::size_t size);
+  bool take_tc_frame(std::uint16_t type, tc::bytes_view body);
+  bool deliver(raw_reply reply);
+  void push_event(event e, std::size_t size);
+  void fail_pending(const error& why);
+  void drop_socket();
+
+  asio::any_io_executor executor_;
+  protocol proto_;
+  endpoint remote_;
+  link_limits limits_;
+  event_queue_options event_options_;
+  std::chrono::milliseconds command_timeout_;
+  state state_ = state::authenticating;
+  std::optional<error> failure_;  // why the link closed for good
+
+  std::optional<socket_type> socket_;
+  std::uint64_t generation_ = 0;  // bumped whenever the socket is replaced or dropped
+  std::string out_;               // commands waiting for the write in flight
+  std::string in_flight_;         // the octets of the write in flight
+  bool writing_ = false;
+  bool wipe_out_ = false;  // out_ holds a credential
+  std::vector<std::uint8_t> read_buffer_;
+  std::string first_octets_;
+
+  text::reply_reader text_reader_;
+  tc::frame_decoder tc_frames_;
+  std::deque<std::shared_ptr<pending>> pending_;
+
+  struct queued_event {
+    event e;
+    std::size_t size;
+  };
+  std::deque<queued_event> events_;
+  std::size_t event_bytes_ = 0;
+  std::uint64_t events_dropped_ = 0;
+  std::uint64_t dropped_since_delivery_ = 0;
+  asio::steady_timer* event_waiter_ = nullptr;  // the waiting next_event's signal
+};
+
+}  // namespace torctl::client::detail

@@ -1,0 +1,211 @@
+// The typed operations over Tor's text protocol.
+#include <arpa/inet.h>
+
+#include <array>
+
+#include "dialect.hpp"
+#include "torctl/tc/message_text.hpp"
+#include "torctl/text/address_map.hpp"
+#include "torctl/text/command.hpp"
+#include "torctl/text/keyvalue.hpp"
+
+namespace torctl::client::detail {
+
+std::string shown(std::string_view text) {
+  return tc::quoted(text);
+}
+
+bool is_zero_ipv6(std::string_view address) {
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']') {
+    address = address.substr(1, address.size() - 2);
+  }
+  if (address.find(':') == std::string_view::npos || address.size() > 64) return false;
+  const std::string text(address);
+  std::array<unsigned char, 16> octets{};
+  if (::inet_pton(AF_INET6, text.c_str(), octets.data()) != 1) return false;
+  for (const unsigned char o : octets) {
+    if (o != 0) return false;
+  }
+  return true;
+}
+
+namespace {
+
+const text::reply& reply_of(const raw_reply& r) {
+  return std::get<text::reply>(r);
+}
+
+error refused(std::uint16_t status, std::string_view text, std::string_view what) {
+  error e(errc::refused, std::string(what) + " refused: " + std::to_string(status) + ' ');
+  for (const char c : text) e.message.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  e.tor_status = status;
+  return e;
+}
+
+error refused(const text::reply& r, std::string_view what) {
+  return refused(r.status(), r.message(), what);
+}
+
+error malformed(std::string_view what, std::string_view why) {
+  return error(errc::protocol_error,
+               "Tor's answer to " + std::string(what) + " is malformed: " + std::string(why));
+}
+
+result<request, error> finish(const text::command& c, std::string_view what) {
+  auto line = c.finish();
+  if (!line) {
+    return failure{error(errc::invalid_argument, std::string(what) + " cannot be sent: " +
+                                                     std::string(line.error().reason))};
+  }
+  return request{std::move(*line)};
+}
+
+// Keys and event names are single bare words: a '=' would turn one into a key=value.
+result<request, error> keyword_command(std::string_view keyword,
+                                       const std::vector<std::string>& words,
+                                       std::string_view what_words) {
+  text::command c(keyword);
+  for (const std::string& w : words) {
+    if (!text::is_bare_word(w) || w.find('=') != std::string::npos) {
+      return failure{error(errc::invalid_argument,
+                           std::string(what_words) + ' ' + shown(w) +
+                               " is not a single word of printable ASCII without '='")};
+    }
+    c.word(w);
+  }
+  return finish(c, keyword);
+}
+
+class text_dialect_impl final : public dialect {
+ public:
+  result<request, error> get_conf(const std::vector<std::string>& keys) const override {
+    return keyword_command("GETCONF", keys, "configuration key");
+  }
+
+  result<std::vector<config_entry>, error> read_conf(const raw_reply& raw) const override {
+    const text::reply& r = reply_of(raw);
+    if (!r.ok()) return failure{refused(r, "GETCONF")};
+    auto entries = text::parse_key_values(r, text::value_form::quoted);
+    if (!entries) return failure{malformed("GETCONF", entries.error())};
+    std::vector<config_entry> out;
+    out.reserve(entries->size());
+    for (auto& e : *entries) out.push_back({std::move(e.key), std::move(e.value)});
+    return out;
+  }
+
+  result<request, error> set_conf(const std::vector<config_entry>& entries) const override {
+    text::command c("RESETCONF");
+    for (const config_entry& e : entries) {
+      if (!text::is_bare_word(e.key) || e.key.find('=') != std::string::npos) {
+        return failure{error(errc::invalid_argument,
+                             "configuration key " + shown(e.key) + " is not a single word")};
+      }
+      if (e.value) {
+        c.pair(e.key, *e.value);
+      } else {
+        c.word(e.key);
+      }
+    }
+    return finish(c, "RESETCONF");
+  }
+
+  result<request, error> save_conf(bool force) const override {
+    text::command c("SAVECONF");
+    if (force) c.word("FORCE");
+    return finish(c, "SAVECONF");
+  }
+
+  result<request, error> send_signal(signal s) const override {
+    return finish(text::command("SIGNAL").word(to_string(s)), "SIGNAL");
+  }
+
+  result<request, error> map_address(std::string_view from, std::string_view to) const override {
+    // Tor allocates an IPv6 address only for the spelling "::".
+    const std::string_view original = is_zero_ipv6(from) ? any_ipv6 : from;
+    for (const std::string_view a : {original, to}) {
+      if (!text::is_bare_word(a) || a.find('=') != std::string_view::npos) {
+        return failure{error(errc::invalid_argument,
+                             "address " + shown(a) + " is empty or not a single word")};
+      }
+    }
+    std::string pair(original);
+    pair += '=';
+    pair += to;
+    return finish(text::command("MAPADDRESS").word(pair), "MAPADDRESS");
+  }
+
+  result<address_mapping, error> read_mapping(const raw_reply& raw) const override {
+    const text::reply& r = reply_of(raw);
+    auto entries = text::parse_mapaddress(r);
+    if (!entries) return failure{malformed("MAPADDRESS", entries.error())};
+    if (entries->size() != 1) return failure{malformed("MAPADDRESS", "not one line")};
+    text::mapaddress_entry& e = entries->front();
+    if (!e.ok()) return failure{refused(e.status, e.error, "MAPADDRESS")};
+    return address_mapping{std::move(e.from), std::move(e.to), std::nullopt};
+  }
+
+  result<request, error> get_mappings() const override {
+    return finish(text::command("GETINFO").word("address-mappings/all"), "GETINFO");
+  }
+
+  result<std::vector<address_mapping>, error> read_mappings(const raw_reply& raw) const override {
+    const text::reply& r = reply_of(raw);
+    if (!r.ok()) return failure{refused(r, "GETINFO address-mappings/all")};
+    auto entries = text::parse_key_values(r, text::value_form::raw);
+    if (!entries || entries->size() != 1 || !entries->front().value) {
+      return failure{malformed("GETINFO address-mappings/all", "no value")};
+    }
+    auto mappings = text::parse_address_mappings(*entries->front().value);
+    if (!mappings) return failure{malformed("GETINFO address-mappings/all", mappings.error())};
+    std::vector<address_mapping> out;
+    out.reserve(mappings->size());
+    for (auto& m : *mappings) {
+      out.push_back({std::move(m.from), std::move(m.to), std::move(m.expires)});
+    }
+    return out;
+  }
+
+  result<request, error> get_info(const std::vector<std::string>& keys) const override {
+    return keyword_command("GETINFO", keys, "GETINFO key");
+  }
+
+  result<std::vector<info_value>, error> read_info(const raw_reply& raw) const override {
+    const text::reply& r = reply_of(raw);
+    if (!r.ok()) return failure{refused(r, "GETINFO")};
+    auto entries = text::parse_key_values(r, text::value_form::raw);
+    if (!entries) return failure{malformed("GETINFO", entries.error())};
+    std::vector<info_value> out;
+    out.reserve(entries->size());
+    for (auto& e : *entries) out.push_back({std::move(e.key), e.value.value_or("")});
+    return out;
+  }
+
+  result<request, error> set_events(const std::vector<std::string>& names) const override {
+    for (const std::string& n : names) {
+      const bool name_shaped =
+          !n.empty() && n.find_first_not_of(
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+      if (!name_shaped) {
+        return failure{
+            error(errc::invalid_argument, "event name " + shown(n) + " is not letters and '_'")};
+      }
+    }
+    return keyword_command("SETEVENTS", names, "event name");
+  }
+
+  result<done, error> read_done(const raw_reply& raw, std::string_view what) const override {
+    const text::reply& r = reply_of(raw);
+    if (!r.ok()) return failure{refused(r, what)};
+    return done{};
+  }
+};
+
+}  // namespace
+
+const dialect& text_dialect() noexcept {
+  static const text_dialect_impl instance;
+  return instance;
+}
+
+}  // namespace torctl::client::detail
