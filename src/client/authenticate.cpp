@@ -211,6 +211,11 @@ asio::awaitable<result<server_info, error>> authenticate_tc(std::shared_ptr<link
 }  // namespace
 
 error diagnose(const link& l, error failure) {
+  if (failure.is(errc::timeout) && l.first_octets().empty()) {
+    // A control port answers the first command at once; silence means something else.
+    return wrong_service(l, "did not answer within " + std::to_string(l.command_timeout().count()) +
+                                " ms: it is not a control port of this protocol");
+  }
   if (!failure.is(errc::protocol_error) && !failure.is(errc::connection_lost)) return failure;
   const std::string& first = l.first_octets();
   if (starts_with(first, "HTTP/1.0 501 Tor is not an HTTP Proxy")) {

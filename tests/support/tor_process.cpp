@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -84,9 +85,38 @@ std::string run_and_capture(const std::vector<std::string>& argv, int& exit_stat
   return out;
 }
 
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  int port = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return port;
+}
+
 std::unique_ptr<tor_process> tor_process::start(const std::vector<std::string>& extra,
                                                 std::string& error,
                                                 std::chrono::seconds ready_within) {
+  return start_on_port(0, extra, error, ready_within);
+}
+
+void tor_process::kill_now() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  wait_for_exit(pid_, std::chrono::seconds(10));
+  pid_ = -1;
+}
+
+std::unique_ptr<tor_process> tor_process::start_on_port(int control_port,
+                                                        const std::vector<std::string>& extra,
+                                                        std::string& error,
+                                                        std::chrono::seconds ready_within) {
   std::unique_ptr<tor_process> tor(new tor_process());
   std::string pattern = (fs::temp_directory_path() / "torctl-tor-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
@@ -96,12 +126,19 @@ std::unique_ptr<tor_process> tor_process::start(const std::vector<std::string>& 
   tor->directory_ = pattern;
   const std::string dir = tor->directory_;
   std::ofstream(dir + "/empty").close();
+  // The defaults below give way to extra lines that set the same option.
+  const auto overrides = [&](std::string_view option) {
+    return std::any_of(extra.begin(), extra.end(), [&](const std::string& line) {
+      return line.rfind(std::string(option) + " ", 0) == 0;
+    });
+  };
   std::ofstream torrc(dir + "/torrc");
   torrc << "DataDirectory " << dir << "/data\n"
-        << "ControlPort auto\n"
+        << "ControlPort "
+        << (control_port > 0 ? "127.0.0.1:" + std::to_string(control_port) : "auto") << "\n"
         << "ControlPortWriteToFile " << dir << "/control-port\n"
-        << "SocksPort 0\n"
-        << "DisableNetwork 1\n"
+        << (overrides("SocksPort") ? "" : "SocksPort 0\n")
+        << (overrides("DisableNetwork") ? "" : "DisableNetwork 1\n")
         << "Log notice file " << dir << "/notice.log\n"
         << "GeoIPFile " << dir << "/empty\n"
         << "GeoIPv6File " << dir << "/empty\n"

@@ -16,13 +16,21 @@ namespace torctl::testing {
 
 class tor_process {
  public:
-  // Starts tor with the common lines above plus `extra_torrc_lines`, and waits until its
+  // Starts tor with the common lines above plus `extra_torrc_lines` (an extra SocksPort or
+  // DisableNetwork line replaces the default one), and waits until its
   // control port is open. Returns nullptr and sets `error` (tor missing, tor refusing its
   // configuration, no control port within `ready_within`) otherwise.
   static std::unique_ptr<tor_process> start(
       const std::vector<std::string>& extra_torrc_lines, std::string& error,
       std::chrono::seconds ready_within = std::chrono::seconds(60));
+  // The same with the control port fixed (for a tor restarted on the same port).
+  static std::unique_ptr<tor_process> start_on_port(
+      int control_port, const std::vector<std::string>& extra_torrc_lines, std::string& error,
+      std::chrono::seconds ready_within = std::chrono::seconds(60));
   ~tor_process();
+
+  // Kills tor with SIGKILL now and reaps it (the directory stays until destruction).
+  void kill_now();
 
   tor_process(const tor_process&) = delete;
   tor_process& operator=(const tor_process&) = delete;
@@ -41,6 +49,9 @@ class tor_process {
   pid_t pid_ = -1;
   int control_port_ = 0;
 };
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bound, read and closed again).
+int free_port();
 
 // The tor program tests run: $TORCTL_TOR if set, else "tor" from PATH.
 std::string tor_program();
