@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <thread>
@@ -30,23 +31,45 @@ constexpr std::size_t output_chunk = 4096;
 // the 19th field after the one holding the state.
 constexpr int start_time_after_state = 19;
 
-// argv as the char* array execvp wants; built before fork, since the child of a
-// multi-threaded program may only call async-signal-safe functions.
-std::vector<char*> exec_arguments(const std::vector<std::string>& argv) {
+// The file execv should run for `program`: itself if it names a path, else the first
+// executable of that name in $PATH, else `program` unchanged (execv then fails, and the
+// child exits 127).
+std::string resolve_program(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  if (program.find('/') != std::string::npos || path == nullptr) return program;
+  std::string_view dirs = path;
+  while (!dirs.empty()) {
+    const std::size_t colon = dirs.find(':');
+    const fs::path candidate = fs::path(std::string(dirs.substr(0, colon))) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return program;
+}
+
+// What the child needs to exec, all prepared before fork: the child of a multi-threaded
+// program may call only async-signal-safe functions, and PATH lookup allocates.
+struct exec_plan {
+  std::string file;
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  return args;
+};
+
+exec_plan plan_exec(const std::vector<std::string>& argv) {
+  exec_plan plan{resolve_program(argv[0]), {}};
+  for (const std::string& a : argv) plan.args.push_back(const_cast<char*>(a.c_str()));
+  plan.args.push_back(nullptr);
+  return plan;
 }
 
 // In a freshly forked child: makes `in` and `out` its standard streams, closes every
 // other descriptor and runs the program. Never returns.
-[[noreturn]] void exec_child(std::vector<char*>& args, int in, int out) {
+[[noreturn]] void exec_child(const exec_plan& plan, int in, int out) {
   ::dup2(in, STDIN_FILENO);
   ::dup2(out, STDOUT_FILENO);
   ::dup2(out, STDERR_FILENO);
   ::close_range(3, ~0U, 0);
-  ::execvp(args[0], args.data());
+  ::execv(plan.file.c_str(), plan.args.data());
   ::_exit(127);
 }
 
@@ -75,14 +98,14 @@ bool read_until_closed(int fd, std::string& out, steady_clock::time_point deadli
 }  // namespace
 
 process_identity spawn_detached(const std::vector<std::string>& argv, const fs::path& output) {
-  std::vector<char*> args = exec_arguments(argv);
+  const exec_plan plan = plan_exec(argv);
   const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (out < 0) throw error("cannot open " + output.string() + ": " + std::strerror(errno));
   const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::setsid();
-    exec_child(args, in, out);
+    exec_child(plan, in, out);
   }
   const int fork_errno = errno;
   ::close(out);
@@ -93,7 +116,7 @@ process_identity spawn_detached(const std::vector<std::string>& argv, const fs::
 }
 
 command_result run_command(const std::vector<std::string>& argv, const std::string& input) {
-  std::vector<char*> args = exec_arguments(argv);
+  const exec_plan plan = plan_exec(argv);
   int to_child[2];
   int from_child[2];
   if (::pipe2(to_child, O_CLOEXEC) != 0) throw error("cannot create a pipe");
@@ -103,7 +126,7 @@ command_result run_command(const std::vector<std::string>& argv, const std::stri
     throw error("cannot create a pipe");
   }
   const pid_t pid = ::fork();
-  if (pid == 0) exec_child(args, to_child[0], from_child[1]);
+  if (pid == 0) exec_child(plan, to_child[0], from_child[1]);
   ::close(to_child[0]);
   ::close(from_child[1]);
   if (pid < 0) {

@@ -31,7 +31,7 @@ inline constexpr std::chrono::seconds command_timeout{60};
 inline constexpr std::chrono::seconds terminate_grace{10};
 inline constexpr std::chrono::seconds kill_grace{5};
 
-// Starts `argv` (argv[0] looked up in PATH) in a session of its own, with standard input
+// Starts `argv` (argv[0] looked up in $PATH) in a session of its own, with standard input
 // from /dev/null, standard output and error appended to `output`, and no other file
 // descriptor inherited. The process outlives the caller. Throws error if it cannot fork.
 process_identity spawn_detached(const std::vector<std::string>& argv, const fs::path& output);
