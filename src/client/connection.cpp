@@ -1,5 +1,7 @@
 #include "torctl/client/connection.hpp"
 
+#include <asio/use_awaitable.hpp>
+
 #include "connect.hpp"
 #include "dialect.hpp"
 #include "link.hpp"
@@ -8,44 +10,172 @@
 
 namespace torctl::client {
 
+namespace detail {
+
 namespace {
-
-using detail::dialect;
-using detail::raw_reply;
-using detail::request;
-
-template <class T>
-awaitable_outcome<T> fail_now(error e) {
-  co_return failure{std::move(e)};
-}
 
 error closed_error() {
   return error(errc::not_connected, "the connection was closed (or moved from)");
 }
 
-// Sends a request made by the link's dialect and reads the reply with `read`.
-template <class T, class Read>
-awaitable_outcome<T> run_op(std::shared_ptr<detail::link> l, result<request, error> req,
-                            Read read) {
-  if (!req) co_return failure{req.error()};
-  auto raw = co_await l->command(std::move(*req));
-  if (!raw) co_return failure{raw.error()};
-  co_return read(detail::dialect_for(l->proto()), *raw);
+template <class T>
+void fail_later(const asio::any_io_executor& ex, done_fn<T> done, error e) {
+  asio::post(ex, [done = std::move(done), e = std::move(e)]() mutable {
+    done(outcome<T>(failure{std::move(e)}));
+  });
 }
 
-awaitable_outcome<done> set_events_op(std::shared_ptr<detail::link> l,
-                                      std::vector<std::string> names) {
-  const dialect& d = detail::dialect_for(l->proto());
-  auto req = d.set_events(names);
-  if (!req) co_return failure{req.error()};
-  auto raw = co_await l->command(std::move(*req));
-  if (!raw) co_return failure{raw.error()};
-  auto outcome = d.read_done(*raw, "SETEVENTS");
-  if (outcome) l->subscribed = std::move(names);  // restored after a reconnect
-  co_return outcome;
+// Sends what the link's dialect made of the operation's arguments and reads the reply
+// with `read(dialect, raw_reply) -> outcome<T>`.
+template <class T, class Read>
+void send(const asio::any_io_executor& ex, const link_ptr& l, result<request, error> req, Read read,
+          done_fn<T> done, slot_type slot) {
+  if (!req) return fail_later<T>(ex, std::move(done), req.error());
+  l->submit(
+      std::move(*req), false,
+      [proto = l->proto(), read = std::move(read),
+       done = std::move(done)](result<raw_reply, error> raw) mutable {
+        if (!raw) return done(outcome<T>(failure{raw.error()}));
+        done(read(dialect_for(proto), *raw));
+      },
+      slot);
 }
 
 }  // namespace
+
+void start_get_conf(const asio::any_io_executor& ex, const link_ptr& l,
+                    std::vector<std::string> keys, done_fn<std::vector<config_entry>> done,
+                    slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  send(
+      ex, l, dialect_for(l->proto()).get_conf(keys),
+      [](const dialect& d, const raw_reply& r) { return d.read_conf(r); }, std::move(done), slot);
+}
+
+void start_set_conf(const asio::any_io_executor& ex, const link_ptr& l,
+                    std::vector<config_entry> entries, done_fn<client::done> done, slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  send(
+      ex, l, dialect_for(l->proto()).set_conf(entries),
+      [](const dialect& d, const raw_reply& r) { return d.read_done(r, "SETCONF"); },
+      std::move(done), slot);
+}
+
+void start_save_conf(const asio::any_io_executor& ex, const link_ptr& l, bool force,
+                     done_fn<client::done> done, slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  send(
+      ex, l, dialect_for(l->proto()).save_conf(force),
+      [](const dialect& d, const raw_reply& r) { return d.read_done(r, "SAVECONF"); },
+      std::move(done), slot);
+}
+
+void start_signal(const asio::any_io_executor& ex, const link_ptr& l, client::signal s,
+                  done_fn<client::done> done, slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  send(
+      ex, l, dialect_for(l->proto()).send_signal(s),
+      [](const dialect& d, const raw_reply& r) { return d.read_done(r, "SIGNAL"); },
+      std::move(done), slot);
+}
+
+void start_map_address(const asio::any_io_executor& ex, const link_ptr& l, std::string from,
+                       std::string to, done_fn<address_mapping> done, slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  send(
+      ex, l, dialect_for(l->proto()).map_address(from, to),
+      [](const dialect& d, const raw_reply& r) { return d.read_mapping(r); }, std::move(done),
+      slot);
+}
+
+void start_get_mappings(const asio::any_io_executor& ex, const link_ptr& l,
+                        done_fn<std::vector<address_mapping>> done, slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  send(
+      ex, l, dialect_for(l->proto()).get_mappings(),
+      [](const dialect& d, const raw_reply& r) { return d.read_mappings(r); }, std::move(done),
+      slot);
+}
+
+void start_get_info(const asio::any_io_executor& ex, const link_ptr& l,
+                    std::vector<std::string> keys, done_fn<std::vector<info_value>> done,
+                    slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  send(
+      ex, l, dialect_for(l->proto()).get_info(keys),
+      [](const dialect& d, const raw_reply& r) { return d.read_info(r); }, std::move(done), slot);
+}
+
+void start_set_events(const asio::any_io_executor& ex, const link_ptr& l,
+                      std::vector<std::string> names, done_fn<client::done> done, slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  auto req = dialect_for(l->proto()).set_events(names);
+  // On success the list is kept, to be restored after a reconnect.
+  send(
+      ex, l, std::move(req),
+      [l, names = std::move(names)](const dialect& d, const raw_reply& r) mutable {
+        auto outcome = d.read_done(r, "SETEVENTS");
+        if (outcome) l->subscribed = std::move(names);
+        return outcome;
+      },
+      std::move(done), slot);
+}
+
+void start_next_event(const asio::any_io_executor& ex, const link_ptr& l,
+                      std::optional<std::chrono::milliseconds> timeout, done_fn<event> done,
+                      slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  l->wait_event(timeout, std::move(done), slot);
+}
+
+void start_raw(const asio::any_io_executor& ex, const link_ptr& l, std::string command_line,
+               done_fn<text::reply> done, slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  if (l->proto() != protocol::text) {
+    return fail_later(
+        ex, std::move(done),
+        error(errc::not_supported, "raw() sends text-protocol commands; use raw_tc() over TC"));
+  }
+  if (command_line.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    return fail_later(
+        ex, std::move(done),
+        error(errc::invalid_argument, "a raw command is one line: no CR, LF or NUL inside"));
+  }
+  command_line += "\r\n";
+  send(
+      ex, l, result<request, error>(request{std::move(command_line)}),
+      [](const dialect&, const raw_reply& r) -> outcome<text::reply> {
+        return std::get<text::reply>(r);
+      },
+      std::move(done), slot);
+}
+
+void start_raw_tc(const asio::any_io_executor& ex, const link_ptr& l, std::uint16_t type,
+                  std::vector<std::uint8_t> body, done_fn<std::vector<tc_frame>> done,
+                  slot_type slot) {
+  if (!l) return fail_later(ex, std::move(done), closed_error());
+  if (l->proto() != protocol::tc) {
+    return fail_later(
+        ex, std::move(done),
+        error(errc::not_supported, "raw_tc() sends TC frames; use raw() over the text protocol"));
+  }
+  std::vector<std::uint8_t> wire(tc::frame_header_size + body.size());
+  if (!tc::encode_frame(type, body, wire)) {
+    return fail_later(ex, std::move(done),
+                      error(errc::invalid_argument, "a TC body is at most 65,535 octets"));
+  }
+  const auto shape = type == static_cast<std::uint16_t>(tc::message_type::getallmappings)
+                         ? reply_shape::until_done
+                         : reply_shape::one;
+  send(
+      ex, l, result<request, error>(request{std::string(wire.begin(), wire.end()), shape}),
+      [](const dialect&, const raw_reply& r) -> outcome<std::vector<tc_frame>> {
+        return std::get<std::vector<tc_frame>>(r);
+      },
+      std::move(done), slot);
+}
+
+}  // namespace detail
 
 awaitable_outcome<connection> connection::open(executor_type ex, connect_options options) {
   auto l = co_await detail::open_link(std::move(ex), std::move(options));
@@ -53,17 +183,19 @@ awaitable_outcome<connection> connection::open(executor_type ex, connect_options
   co_return connection(std::move(*l));
 }
 
-connection::connection(std::shared_ptr<detail::link> l, bool owner) noexcept
-    : link_(std::move(l)), owner_(owner) {}
+connection::connection(std::shared_ptr<detail::link> l) noexcept
+    : executor_(l->executor()), link_(std::move(l)) {}
 
+// A moved-from connection keeps its executor, so that operations on it can still fail
+// properly (with not_connected).
 connection::connection(connection&& other) noexcept
-    : link_(std::move(other.link_)), owner_(other.owner_) {}
+    : executor_(other.executor_), link_(std::move(other.link_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
   if (this != &other) {
     close();
+    executor_ = other.executor_;
     link_ = std::move(other.link_);
-    owner_ = other.owner_;
   }
   return *this;
 }
@@ -73,73 +205,45 @@ connection::~connection() {
 }
 
 void connection::close() {
-  if (link_ && owner_) link_->close(error(errc::not_connected, "closed by the caller"));
+  if (link_) link_->close(error(errc::not_connected, "closed by the caller"));
 }
 
 awaitable_outcome<std::vector<config_entry>> connection::get_conf(std::vector<std::string> keys) {
-  if (!link_) return fail_now<std::vector<config_entry>>(closed_error());
-  return run_op<std::vector<config_entry>>(
-      link_, detail::dialect_for(link_->proto()).get_conf(keys),
-      [](const dialect& d, const raw_reply& r) { return d.read_conf(r); });
+  return async_get_conf(std::move(keys), asio::use_awaitable);
 }
-
 awaitable_outcome<done> connection::set_conf(std::vector<config_entry> entries) {
-  if (!link_) return fail_now<done>(closed_error());
-  return run_op<done>(
-      link_, detail::dialect_for(link_->proto()).set_conf(entries),
-      [](const dialect& d, const raw_reply& r) { return d.read_done(r, "SETCONF"); });
+  return async_set_conf(std::move(entries), asio::use_awaitable);
 }
-
 awaitable_outcome<done> connection::reset_conf(std::vector<std::string> keys) {
-  std::vector<config_entry> entries;
-  entries.reserve(keys.size());
-  for (std::string& k : keys) entries.push_back({std::move(k), std::nullopt});
-  return set_conf(std::move(entries));
+  return async_reset_conf(std::move(keys), asio::use_awaitable);
 }
-
 awaitable_outcome<done> connection::save_conf(bool force) {
-  if (!link_) return fail_now<done>(closed_error());
-  return run_op<done>(
-      link_, detail::dialect_for(link_->proto()).save_conf(force),
-      [](const dialect& d, const raw_reply& r) { return d.read_done(r, "SAVECONF"); });
+  return async_save_conf(force, asio::use_awaitable);
 }
-
 awaitable_outcome<done> connection::send_signal(client::signal s) {
-  if (!link_) return fail_now<done>(closed_error());
-  return run_op<done>(
-      link_, detail::dialect_for(link_->proto()).send_signal(s),
-      [](const dialect& d, const raw_reply& r) { return d.read_done(r, "SIGNAL"); });
+  return async_send_signal(s, asio::use_awaitable);
 }
-
 awaitable_outcome<address_mapping> connection::map_address(std::string from, std::string to) {
-  if (!link_) return fail_now<address_mapping>(closed_error());
-  return run_op<address_mapping>(
-      link_, detail::dialect_for(link_->proto()).map_address(from, to),
-      [](const dialect& d, const raw_reply& r) { return d.read_mapping(r); });
+  return async_map_address(std::move(from), std::move(to), asio::use_awaitable);
 }
-
 awaitable_outcome<std::vector<address_mapping>> connection::get_mappings() {
-  if (!link_) return fail_now<std::vector<address_mapping>>(closed_error());
-  return run_op<std::vector<address_mapping>>(
-      link_, detail::dialect_for(link_->proto()).get_mappings(),
-      [](const dialect& d, const raw_reply& r) { return d.read_mappings(r); });
+  return async_get_mappings(asio::use_awaitable);
 }
-
 awaitable_outcome<std::vector<info_value>> connection::get_info(std::vector<std::string> keys) {
-  if (!link_) return fail_now<std::vector<info_value>>(closed_error());
-  return run_op<std::vector<info_value>>(
-      link_, detail::dialect_for(link_->proto()).get_info(keys),
-      [](const dialect& d, const raw_reply& r) { return d.read_info(r); });
+  return async_get_info(std::move(keys), asio::use_awaitable);
 }
-
 awaitable_outcome<done> connection::set_events(std::vector<std::string> names) {
-  if (!link_) return fail_now<done>(closed_error());
-  return set_events_op(link_, std::move(names));
+  return async_set_events(std::move(names), asio::use_awaitable);
 }
-
 awaitable_outcome<event> connection::next_event(std::optional<std::chrono::milliseconds> timeout) {
-  if (!link_) return fail_now<event>(closed_error());
-  return link_->next_event(timeout);
+  return async_next_event(timeout, asio::use_awaitable);
+}
+awaitable_outcome<text::reply> connection::raw(std::string command_line) {
+  return async_raw(std::move(command_line), asio::use_awaitable);
+}
+awaitable_outcome<std::vector<tc_frame>> connection::raw_tc(std::uint16_t type,
+                                                            std::vector<std::uint8_t> body) {
+  return async_raw_tc(type, std::move(body), asio::use_awaitable);
 }
 
 std::uint64_t connection::events_dropped() const noexcept {
@@ -148,45 +252,6 @@ std::uint64_t connection::events_dropped() const noexcept {
 
 std::size_t connection::events_queued() const noexcept {
   return link_ ? link_->events_queued() : 0;
-}
-
-awaitable_outcome<text::reply> connection::raw(std::string command_line) {
-  if (!link_) return fail_now<text::reply>(closed_error());
-  if (link_->proto() != client::protocol::text) {
-    return fail_now<text::reply>(
-        error(errc::not_supported, "raw() sends text-protocol commands; use raw_tc() over TC"));
-  }
-  if (command_line.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-    return fail_now<text::reply>(
-        error(errc::invalid_argument, "a raw command is one line: no CR, LF or NUL inside"));
-  }
-  command_line += "\r\n";
-  return run_op<text::reply>(link_, request{std::move(command_line)},
-                             [](const dialect&, const raw_reply& r) -> outcome<text::reply> {
-                               return std::get<text::reply>(r);
-                             });
-}
-
-awaitable_outcome<std::vector<tc_frame>> connection::raw_tc(std::uint16_t type,
-                                                            std::vector<std::uint8_t> body) {
-  if (!link_) return fail_now<std::vector<tc_frame>>(closed_error());
-  if (link_->proto() != client::protocol::tc) {
-    return fail_now<std::vector<tc_frame>>(
-        error(errc::not_supported, "raw_tc() sends TC frames; use raw() over the text protocol"));
-  }
-  std::vector<std::uint8_t> wire(tc::frame_header_size + body.size());
-  if (!tc::encode_frame(type, body, wire)) {
-    return fail_now<std::vector<tc_frame>>(
-        error(errc::invalid_argument, "a TC body is at most 65,535 octets"));
-  }
-  const auto shape = type == static_cast<std::uint16_t>(tc::message_type::getallmappings)
-                         ? detail::reply_shape::until_done
-                         : detail::reply_shape::one;
-  return run_op<std::vector<tc_frame>>(
-      link_, request{std::string(wire.begin(), wire.end()), shape},
-      [](const dialect&, const raw_reply& r) -> outcome<std::vector<tc_frame>> {
-        return std::get<std::vector<tc_frame>>(r);
-      });
 }
 
 client::protocol connection::protocol() const noexcept {
@@ -199,7 +264,7 @@ const endpoint& connection::remote() const noexcept {
 }
 
 connection::executor_type connection::get_executor() const noexcept {
-  return link_ ? link_->executor() : executor_type();
+  return executor_;
 }
 
 void connection::set_command_timeout(std::chrono::milliseconds timeout) noexcept {

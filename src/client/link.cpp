@@ -1,7 +1,12 @@
 #include "link.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -25,26 +30,18 @@ std::size_t size_of(const text::reply& r) noexcept {
   return n;
 }
 
-asio::steady_timer::time_point deadline_after(std::chrono::milliseconds d) {
-  if (d.count() <= 0) return asio::steady_timer::time_point::max();
-  return asio::steady_timer::clock_type::now() + d;
-}
-
 }  // namespace
 
 struct link::pending {
-  explicit pending(const asio::any_io_executor& ex) : signal(ex) {}
-  asio::steady_timer signal;  // expires at the deadline; cancelled when the answer is in
   reply_shape shape = reply_shape::one;
-  std::optional<raw_reply> reply;
-  std::optional<error> failure;
-  bool done = false;
-  bool abandoned = false;  // the caller stopped waiting; the reply is dropped on arrival
-
-  void finish() {
-    done = true;
-    signal.cancel();
-  }
+  std::optional<raw_reply> reply;  // frames collected so far (TC GETALLMAPPINGS)
+  std::chrono::steady_clock::time_point deadline;
+  completion<result<raw_reply, error>> done;  // empty once completed
+  asio::cancellation_slot slot;
+  // Completed (answered, failed, timed out or cancelled). A command that timed out or was
+  // cancelled stays in the queue until its reply comes, which is then dropped: replies
+  // are matched to commands by their order.
+  bool completed() const noexcept { return !done; }
 };
 
 link::link(asio::any_io_executor ex, protocol proto, endpoint remote, link_limits limits,
@@ -56,7 +53,9 @@ link::link(asio::any_io_executor ex, protocol proto, endpoint remote, link_limit
       event_options_(events),
       command_timeout_(command_timeout),
       text_reader_(limits.text),
-      tc_frames_(limits.tc_body) {}
+      tc_frames_(limits.tc_body),
+      deadline_timer_(executor_),
+      event_timer_(executor_) {}
 
 link::~link() = default;
 
@@ -70,46 +69,117 @@ void link::attach(socket_type socket) {
   asio::co_spawn(executor_, read_loop(shared_from_this(), generation_), asio::detached);
 }
 
-asio::awaitable<result<raw_reply, error>> link::command(request r, bool internal) {
-  const auto self = shared_from_this();  // the link outlives this wait
+void link::submit(request r, bool internal, completion<result<raw_reply, error>> done,
+                  asio::cancellation_slot slot) {
+  auto p = std::make_shared<pending>();
+  p->shape = r.shape;
+  p->done = std::move(done);
+  const auto refuse = [&](error why) {
+    complete(p, failure{std::move(why)});
+    if (r.secret) auth::wipe({reinterpret_cast<std::uint8_t*>(r.wire.data()), r.wire.size()});
+  };
   if (state_ == state::closed || !socket_) {
-    co_return failure{failure_ ? *failure_
-                               : error(errc::not_connected, remote_.to_string() + " is closed")};
+    return refuse(failure_ ? *failure_
+                           : error(errc::not_connected, remote_.to_string() + " is closed"));
   }
   if (!internal && state_ != state::open) {
-    co_return failure{
+    return refuse(
         error(errc::not_connected, state_ == state::reconnecting
                                        ? "reconnecting to " + remote_.to_string()
-                                       : "not yet authenticated to " + remote_.to_string())};
+                                       : "not yet authenticated to " + remote_.to_string()));
   }
   if (pending_.size() >= limits_.max_pending) {
-    co_return failure{error(errc::queue_full, std::to_string(pending_.size()) +
-                                                  " commands are already waiting for " +
-                                                  remote_.to_string())};
+    return refuse(error(errc::queue_full, std::to_string(pending_.size()) +
+                                              " commands are already waiting for " +
+                                              remote_.to_string()));
   }
-  auto p = std::make_shared<pending>(executor_);
-  p->shape = r.shape;
-  p->signal.expires_at(deadline_after(command_timeout_));
-  pending_.push_back(p);
+  if (command_timeout_.count() > 0) {
+    p->deadline = std::chrono::steady_clock::now() + command_timeout_;
+    arm_deadline(p->deadline);
+  } else {
+    p->deadline = std::chrono::steady_clock::time_point::max();
+  }
+  if (slot.is_connected()) {
+    p->slot = slot;
+    slot.assign([weak = weak_from_this(), p](asio::cancellation_type) {
+      if (auto self = weak.lock()) {
+        self->complete(p, failure{error(errc::cancelled, "cancelled while waiting for " +
+                                                             self->remote_.to_string())});
+      }
+    });
+  }
+  pending_.push_back(std::move(p));
   out_.append(r.wire);
   if (r.secret) {
     wipe_out_ = true;
     auth::wipe({reinterpret_cast<std::uint8_t*>(r.wire.data()), r.wire.size()});
   }
+  // Commands issued while a write is in flight (a pipelined batch) leave together in
+  // the next one.
   if (!writing_) write_more();
+}
 
-  std::error_code ec;
-  co_await p->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (p->done) {
-    if (p->failure) co_return failure{std::move(*p->failure)};
-    co_return std::move(*p->reply);
+asio::awaitable<result<raw_reply, error>> link::command(request r, bool internal) {
+  // Named, not a temporary inside the co_await: g++ 12 destroys such temporaries twice.
+  auto start = [self = shared_from_this(), r = std::move(r), internal](
+                   completion<result<raw_reply, error>> done,
+                   asio::cancellation_slot slot) mutable {
+    self->submit(std::move(r), internal, std::move(done), slot);
+  };
+  co_return co_await async_start<result<raw_reply, error>>(executor_, std::move(start),
+                                                           asio::use_awaitable);
+}
+
+void link::complete(const std::shared_ptr<pending>& p, result<raw_reply, error> outcome) {
+  if (p->completed()) return;
+  if (p->slot.is_connected()) p->slot.clear();
+  // Completions wait in `ready_` and run together from one posted handler: never inside
+  // the call that completed them, and without a post per reply of a pipelined batch.
+  ready_.push_back({std::move(p->done), std::move(outcome)});
+  p->done = {};
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    asio::post(executor_, [self = shared_from_this()] { self->run_ready(); });
   }
-  p->abandoned = true;  // its reply, when it comes, keeps the order and is dropped
-  if (!ec) {
-    co_return failure{error(errc::timeout, "no answer from " + remote_.to_string() + " within " +
-                                               std::to_string(command_timeout_.count()) + " ms")};
+}
+
+void link::run_ready() {
+  flush_scheduled_ = false;
+  std::vector<ready_completion> now;
+  now.swap(ready_);
+  for (ready_completion& r : now) r.done(std::move(r.outcome));
+  // Keep the larger buffer for the next batch. Completions run above may have queued
+  // more; those have their own post.
+  now.clear();
+  if (ready_.empty() && ready_.capacity() < now.capacity()) ready_.swap(now);
+}
+
+void link::arm_deadline(std::chrono::steady_clock::time_point when) {
+  if (armed_for_ && *armed_for_ <= when) return;
+  armed_for_ = when;
+  deadline_timer_.expires_at(when);
+  deadline_timer_.async_wait([weak = weak_from_this(), when](std::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->armed_for_ != when) return;  // re-armed or closed meanwhile
+    self->armed_for_.reset();
+    self->expire_deadlines();
+  });
+}
+
+void link::expire_deadlines() {
+  const auto now = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (const auto& p : pending_) {
+    if (p->completed()) continue;
+    if (p->deadline <= now) {
+      complete(p,
+               failure{error(errc::timeout, "no answer from " + remote_.to_string() + " within " +
+                                                std::to_string(command_timeout_.count()) + " ms")});
+    } else if (!next || p->deadline < *next) {
+      next = p->deadline;
+    }
   }
-  co_return failure{error(errc::cancelled, "cancelled while waiting for " + remote_.to_string())};
+  if (next) arm_deadline(*next);
 }
 
 void link::write_more() {
@@ -161,6 +231,17 @@ asio::awaitable<void> link::read_loop(std::shared_ptr<link> self, std::uint64_t 
     const bool ok = proto_ == protocol::text ? feed_text(read_buffer_.data(), n)
                                              : feed_tc(read_buffer_.data(), n);
     if (!ok || generation != generation_) co_return;
+    // Linux delays ACKs, and a peer with Nagle's algorithm on (Tor's control port has
+    // it) then holds back its next small reply until the delayed ACK comes, up to 40 ms.
+    // While replies are still due, ask for a quick ACK: pipelined replies keep flowing.
+    if (!pending_.empty() && remote_.type == endpoint::kind::tcp) {
+      const int one = 1;
+      ::setsockopt(socket_->native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+    }
+    // The replies of this read go to their callers now, from here rather than from a post:
+    // one scheduler round less per reply. (A caller may close the link meanwhile.)
+    run_ready();
+    if (generation != generation_) co_return;
   }
 }
 
@@ -248,7 +329,7 @@ bool link::deliver(raw_reply reply) {
   }
   const std::shared_ptr<pending> p = front;
   pending_.pop_front();
-  if (!p->abandoned) p->finish();
+  if (!p->completed()) complete(p, std::move(*p->reply));
   return true;
 }
 
@@ -287,54 +368,80 @@ void link::push_event(event e, std::size_t size) {
   e.set_dropped_before(e.dropped_before() + std::exchange(dropped_since_delivery_, 0));
   event_bytes_ += size;
   events_.push_back({std::move(e), size});
-  if (event_waiter_ != nullptr) event_waiter_->cancel();
+  if (event_waiter_) finish_event_wait(failure{error()});  // the waiter takes the event
 }
 
 void link::push_link_event(link_change change, std::string reason) {
   event e = event::from_link(change, std::move(reason));
   e.set_dropped_before(std::exchange(dropped_since_delivery_, 0));
   events_.push_back({std::move(e), 0});
-  if (event_waiter_ != nullptr) event_waiter_->cancel();
+  if (event_waiter_) finish_event_wait(failure{error()});
 }
 
-asio::awaitable<result<event, error>> link::next_event(
-    std::optional<std::chrono::milliseconds> timeout) {
-  const auto self = shared_from_this();
-  const auto deadline = timeout ? deadline_after(std::max(*timeout, std::chrono::milliseconds(1)))
-                                : asio::steady_timer::time_point::max();
-  for (;;) {
-    if (!events_.empty()) {
-      queued_event q = std::move(events_.front());
-      events_.pop_front();
-      event_bytes_ -= q.size;
-      co_return std::move(q.e);
-    }
-    if (state_ == state::closed) {
-      co_return failure{failure_ ? *failure_
-                                 : error(errc::not_connected, remote_.to_string() + " is closed")};
-    }
-    if (event_waiter_ != nullptr) {
-      co_return failure{error(errc::invalid_argument, "another next_event is already waiting")};
-    }
-    asio::steady_timer signal(executor_, deadline);
-    event_waiter_ = &signal;
-    std::error_code ec;
-    co_await signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    event_waiter_ = nullptr;
-    if (!events_.empty() || state_ == state::closed) continue;
-    if (!ec) co_return failure{error(errc::timeout, "no event within the time allowed")};
-    co_return failure{error(errc::cancelled, "cancelled while waiting for an event")};
+void link::wait_event(std::optional<std::chrono::milliseconds> timeout,
+                      completion<result<event, error>> done, asio::cancellation_slot slot) {
+  const auto deliver_now = [&](result<event, error> outcome) {
+    asio::post(executor_, [done = std::move(done), outcome = std::move(outcome)]() mutable {
+      done(std::move(outcome));
+    });
+  };
+  if (event_waiter_) {
+    return deliver_now(
+        failure{error(errc::invalid_argument, "another next_event is already waiting")});
   }
+  event_waiter_ = std::move(done);
+  if (!events_.empty() || state_ == state::closed) return finish_event_wait(failure{error()});
+  if (slot.is_connected()) {
+    event_slot_ = slot;
+    slot.assign([weak = weak_from_this()](asio::cancellation_type) {
+      if (auto self = weak.lock()) {
+        self->finish_event_wait(
+            failure{error(errc::cancelled, "cancelled while waiting for an event")});
+      }
+    });
+  }
+  if (timeout) {
+    event_timer_.expires_after(std::max(*timeout, std::chrono::milliseconds(1)));
+    event_timer_.async_wait([weak = weak_from_this()](std::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || !self->event_waiter_) return;
+      self->finish_event_wait(failure{error(errc::timeout, "no event within the time allowed")});
+    });
+  }
+}
+
+// Completes the waiting next_event: with the first queued event if there is one, else
+// with the end of the link if it is closed, else with `otherwise` (timeout, cancelled).
+// An empty `otherwise` means "only if there is an event or the end".
+void link::finish_event_wait(result<event, error> otherwise) {
+  if (!event_waiter_) return;
+  std::optional<result<event, error>> outcome;
+  if (!events_.empty()) {
+    queued_event q = std::move(events_.front());
+    events_.pop_front();
+    event_bytes_ -= q.size;
+    outcome.emplace(std::move(q.e));
+  } else if (state_ == state::closed) {
+    outcome.emplace(failure{
+        failure_ ? *failure_ : error(errc::not_connected, remote_.to_string() + " is closed")});
+  } else if (!otherwise.has_value() && otherwise.error().code) {
+    outcome.emplace(std::move(otherwise));
+  } else {
+    return;  // nothing to hand over yet
+  }
+  event_timer_.cancel();
+  if (event_slot_.is_connected()) event_slot_.clear();
+  event_slot_ = {};
+  asio::post(executor_, [done = std::move(event_waiter_), o = std::move(*outcome)]() mutable {
+    done(std::move(o));
+  });
+  event_waiter_ = {};
 }
 
 void link::fail_pending(const error& why) {
   std::deque<std::shared_ptr<pending>> failed;
   failed.swap(pending_);
-  for (const auto& p : failed) {
-    if (p->abandoned) continue;
-    p->failure = why;
-    p->finish();
-  }
+  for (const auto& p : failed) complete(p, failure{why});
 }
 
 void link::drop_socket() {
@@ -346,6 +453,8 @@ void link::drop_socket() {
     socket_.reset();
   }
   writing_ = false;
+  armed_for_.reset();
+  deadline_timer_.cancel();
   if (wipe_out_) auth::wipe({reinterpret_cast<std::uint8_t*>(out_.data()), out_.size()});
   wipe_out_ = false;
   out_.clear();
@@ -375,7 +484,7 @@ void link::lose(error why) {
   }
   state_ = state::closed;
   failure_ = std::move(why);
-  if (event_waiter_ != nullptr) event_waiter_->cancel();
+  finish_event_wait(failure{error()});
 }
 
 void link::close(error why) {
@@ -384,7 +493,7 @@ void link::close(error why) {
   drop_socket();
   fail_pending(why);
   failure_ = std::move(why);
-  if (event_waiter_ != nullptr) event_waiter_->cancel();
+  finish_event_wait(failure{error()});
 }
 
 }  // namespace torctl::client::detail

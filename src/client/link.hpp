@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "torctl/client/detail/async.hpp"
 #include "torctl/client/endpoint.hpp"
 #include "torctl/client/error.hpp"
 #include "torctl/client/event.hpp"
@@ -68,16 +69,21 @@ class link : public std::enable_shared_from_this<link> {
   void attach(socket_type socket);
   void set_open() noexcept { state_ = state::open; }
 
-  // Sends a command and waits for its reply: a user's command needs an open link; the
+  // Sends a command; `done` gets its reply. A user's command needs an open link; the
   // authentication steps pass `internal`. Fails with not_connected, queue_full,
-  // timeout, cancelled (the awaiting coroutine was cancelled), connection_lost, or the
-  // link's failure (protocol_error, wrong_service).
+  // timeout, cancelled (through `slot`), connection_lost, or the link's failure
+  // (protocol_error, wrong_service). `done` is always called later, on the link's
+  // executor, never from inside submit().
+  void submit(request r, bool internal, completion<result<raw_reply, error>> done,
+              asio::cancellation_slot slot = {});
+  // The same as a coroutine.
   asio::awaitable<result<raw_reply, error>> command(request r, bool internal = false);
 
-  // The next event; waits while none is queued, up to `timeout` if given. Fails with
-  // timeout, cancelled, or not_connected once the link is closed and the queue empty.
-  asio::awaitable<result<event, error>> next_event(
-      std::optional<std::chrono::milliseconds> timeout);
+  // Waits for the next event, up to `timeout` if given. Fails with timeout, cancelled,
+  // invalid_argument (another wait is pending), or not_connected once the link is
+  // closed and the queue empty.
+  void wait_event(std::optional<std::chrono::milliseconds> timeout,
+                  completion<result<event, error>> done, asio::cancellation_slot slot = {});
 
   // Closes for good: pending commands and the event waiter fail with `why`.
   void close(error why);
@@ -106,6 +112,12 @@ class link : public std::enable_shared_from_this<link> {
 
  private:
   struct pending;
+  // Hands `outcome` to a pending command's completion (once; later calls do nothing).
+  void complete(const std::shared_ptr<pending>& p, result<raw_reply, error> outcome);
+  void run_ready();
+  void arm_deadline(std::chrono::steady_clock::time_point when);
+  void expire_deadlines();
+  void finish_event_wait(result<event, error> outcome);
   void write_more();
   asio::awaitable<void> read_loop(std::shared_ptr<link> self, std::uint64_t generation);
   // Feeds what was read to the codec; false when the link failed on it.
@@ -138,6 +150,16 @@ class link : public std::enable_shared_from_this<link> {
   text::reply_reader text_reader_;
   tc::frame_decoder tc_frames_;
   std::deque<std::shared_ptr<pending>> pending_;
+  struct ready_completion {
+    completion<result<raw_reply, error>> done;
+    result<raw_reply, error> outcome;
+  };
+  std::vector<ready_completion> ready_;  // completed, waiting for run_ready()
+  bool flush_scheduled_ = false;
+  // One timer for every pending command: armed for the earliest deadline; when it fires,
+  // every command past its deadline fails with timeout and the timer is armed again.
+  asio::steady_timer deadline_timer_;
+  std::optional<std::chrono::steady_clock::time_point> armed_for_;
 
   struct queued_event {
     event e;
@@ -147,7 +169,10 @@ class link : public std::enable_shared_from_this<link> {
   std::size_t event_bytes_ = 0;
   std::uint64_t events_dropped_ = 0;
   std::uint64_t dropped_since_delivery_ = 0;
-  asio::steady_timer* event_waiter_ = nullptr;  // the waiting next_event's signal
+  // The one waiting next_event, if any, and its timeout.
+  completion<result<event, error>> event_waiter_;
+  asio::cancellation_slot event_slot_;
+  asio::steady_timer event_timer_;
 };
 
 }  // namespace torctl::client::detail

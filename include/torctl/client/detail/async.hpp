@@ -1,46 +1,74 @@
-// Internal: turns an operation written as a coroutine into an Asio asynchronous operation
-// that takes any completion token (a callback, asio::use_future, asio::use_awaitable,
-// ...). The handler is called with the operation's result<T, error>, through its own
-// associated executor, and the handler's cancellation slot cancels the operation.
+// Internal: how the client's operations take any Asio completion token (a callback taking
+// the result, asio::use_future, asio::use_awaitable, ...). An operation is started with a
+// type-erased callback; the callback hands the result to the caller's handler through
+// the handler's associated executor (keeping that executor busy until then), and the
+// handler's cancellation slot, if it has one, is passed along so that the operation can
+// be cancelled.
 #pragma once
 
+#include <asio/any_io_executor.hpp>
 #include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/execution/outstanding_work.hpp>
+#include <asio/prefer.hpp>
+#include <utility>
+
+#include "torctl/client/detail/unique_function.hpp"
+
+namespace torctl::client::detail {
+
+// Called exactly once with the operation's result, on the connection's executor.
+template <class R>
+using completion = unique_function<void(R)>;
+
+// `start(completion<R>, asio::cancellation_slot)` begins the operation.
+template <class R, class Token, class Start>
+auto async_start(const asio::any_io_executor& ex, Start start, Token&& token) {
+  return asio::async_initiate<Token, void(R)>(
+      [ex](auto handler, Start begin) {
+        auto slot = asio::get_associated_cancellation_slot(handler);
+        auto work = asio::prefer(asio::get_associated_executor(handler, ex),
+                                 asio::execution::outstanding_work.tracked);
+        begin(completion<R>([handler = std::move(handler), work](R outcome) mutable {
+                asio::dispatch(
+                    work, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
+                      std::move(handler)(std::move(outcome));
+                    });
+              }),
+              slot);
+      },
+      token, std::move(start));
+}
+
+}  // namespace torctl::client::detail
+
 #include <asio/awaitable.hpp>
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
-#include <asio/execution/outstanding_work.hpp>
 #include <asio/post.hpp>
-#include <asio/prefer.hpp>
-#include <utility>
 
 namespace torctl::client::detail {
 
-// `make()` returns an asio::awaitable<R>; R is what the handler receives.
+// For operations written as coroutines (opening a connection): runs `make()`, an
+// asio::awaitable<R>, on `ex` and hands R to the handler the same way.
 template <class R, class Token, class Make>
 auto async_run(const asio::any_io_executor& ex, Make make, Token&& token) {
-  return asio::async_initiate<Token, void(R)>(
-      [ex](auto handler, Make op) {
-        auto slot = asio::get_associated_cancellation_slot(handler);
-        // Keeps the handler's executor busy (an io_context would otherwise return from
-        // run()) until the handler has been called.
-        auto work = asio::prefer(asio::get_associated_executor(handler, ex),
-                                 asio::execution::outstanding_work.tracked);
+  return async_start<R>(
+      ex,
+      [ex, make = std::move(make)](completion<R> done, asio::cancellation_slot slot) mutable {
         asio::co_spawn(
             ex,
-            [handler = std::move(handler), op = std::move(op),
-             work = std::move(work)]() mutable -> asio::awaitable<void> {
-              R outcome = co_await op();
-              asio::post(work,
-                         [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
-                           std::move(handler)(std::move(outcome));
-                         });
+            [done = std::move(done), make = std::move(make)]() mutable -> asio::awaitable<void> {
+              R outcome = co_await make();
+              done(std::move(outcome));
             },
             asio::bind_cancellation_slot(slot, asio::detached));
       },
-      token, std::move(make));
+      std::forward<Token>(token));
 }
 
 }  // namespace torctl::client::detail

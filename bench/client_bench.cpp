@@ -1,0 +1,309 @@
+// GETINFO round trips per second against one real tor, in one run, three ways:
+//   raw:    a minimal client on a blocking socket (TCP_NODELAY, and TCP_QUICKACK while
+//           replies are due): it writes the commands and counts "250 OK" lines, nothing
+//           more. The floor any library builds on.
+//   torctl: this library's coroutine API (text protocol), each reply parsed into typed
+//           values.
+//   Stem:   Debian's python3-stem (bench/stem_getinfo.py), caching off.
+// Each both sequential (one command, wait for its reply, the next) and pipelined (a batch
+// written at once, then the replies read); Stem cannot pipeline and runs 8 threads on one
+// connection instead. Medians of the repetitions, and the ratios, are printed, with the
+// CPU time this process spends per round trip (kernel time included).
+//
+// Usage: client_bench [--quick] [--count N] [--repetitions R] [--only MODE]
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../src/auth/encoding.hpp"
+#include "torctl/auth/cookie.hpp"
+#include "torctl/client/launch.hpp"
+
+namespace client = torctl::client;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+[[noreturn]] void die(const std::string& why) {
+  throw std::runtime_error(why);
+}
+
+double per_second(std::size_t n, clock_type::time_point start) {
+  return static_cast<double>(n) / std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+// CPU time this thread has used, in microseconds.
+double cpu_us() {
+  rusage u{};
+  ::getrusage(RUSAGE_THREAD, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// ---- the raw socket client ----
+
+class raw_client {
+ public:
+  raw_client(int port, const std::string& cookie_file) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die("raw: connect");
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto cookie = torctl::auth::read_cookie_file(cookie_file);
+    if (!cookie) die(cookie.error().message);
+    send("AUTHENTICATE " + torctl::auth::encoding::to_hex(cookie->view()) + "\r\n");
+    if (count_ok(1) != 1) die("raw: authentication failed");
+  }
+  ~raw_client() { ::close(fd_); }
+
+  void send(const std::string& s) {
+    std::size_t sent = 0;
+    while (sent < s.size()) {
+      const ssize_t n = ::send(fd_, s.data() + sent, s.size() - sent, 0);
+      if (n <= 0) die("raw: send");
+      sent += static_cast<std::size_t>(n);
+    }
+  }
+  // Reads until `n` replies ended by "250 OK\r\n" have come.
+  std::size_t count_ok(std::size_t n) {
+    static constexpr std::string_view end = "250 OK\r\n";
+    std::size_t seen = 0;
+    while (seen < n) {
+      char buffer[65536];
+      const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (got <= 0) die("raw: recv");
+      // As torctl does while replies are due (src/client/link.cpp says why): without it
+      // both stall on delayed ACKs, and the comparison would measure that instead.
+      if (seen + 1 < n) {
+        int one = 1;
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+      }
+      tail_.append(buffer, static_cast<std::size_t>(got));
+      std::size_t at = 0;
+      while ((at = tail_.find(end, at)) != std::string::npos) {
+        ++seen;
+        at += end.size();
+      }
+      const std::size_t keep = std::min(tail_.size(), end.size() - 1);
+      tail_.erase(0, tail_.size() - keep);
+    }
+    return seen;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string tail_;
+};
+
+double raw_sequential(raw_client& c, std::size_t n) {
+  const auto start = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    c.send("GETINFO version\r\n");
+    c.count_ok(1);
+  }
+  return per_second(n, start);
+}
+
+double raw_pipelined(raw_client& c, std::size_t n) {
+  std::string batch;
+  for (std::size_t i = 0; i < n; ++i) batch += "GETINFO version\r\n";
+  const auto start = clock_type::now();
+  c.send(batch);
+  c.count_ok(n);
+  return per_second(n, start);
+}
+
+// ---- torctl ----
+
+template <class T>
+T run(asio::io_context& io, asio::awaitable<T> a) {
+  std::optional<T> out;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
+  while (!out) io.run_one();
+  return std::move(*out);
+}
+
+asio::awaitable<double> torctl_sequential(client::connection& c, std::size_t n) {
+  const auto start = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::string> keys{"version"};
+    auto r = co_await c.get_info(std::move(keys));
+    if (!r) die(r.error().message);
+  }
+  co_return per_second(n, start);
+}
+
+double torctl_pipelined(asio::io_context& io, client::connection& c, std::size_t n) {
+  std::size_t done = 0;
+  const auto start = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    c.async_get_info({"version"}, [&done](client::outcome<std::vector<client::info_value>> r) {
+      if (!r) die(r.error().message);
+      ++done;
+    });
+  }
+  while (done < n) io.run_one();
+  return per_second(n, start);
+}
+
+// ---- Stem ----
+
+std::pair<double, double> stem(int port, std::size_t n) {
+  const std::string command = "/usr/bin/python3 " TORCTL_BENCH_DIR "/stem_getinfo.py " +
+                              std::to_string(port) + " " + std::to_string(n);
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) die("cannot run stem_getinfo.py");
+  double sequential = 0, concurrent = 0;
+  char line[256];
+  while (std::fgets(line, sizeof line, p) != nullptr) {
+    std::sscanf(line, "stem_sequential_per_second %lf", &sequential);
+    std::sscanf(line, "stem_concurrent_per_second %lf", &concurrent);
+  }
+  if (::pclose(p) != 0 || sequential == 0 || concurrent == 0) die("stem_getinfo.py failed");
+  return {sequential, concurrent};
+}
+
+}  // namespace
+
+// One measurement: round trips per second, and this thread's CPU per round trip.
+struct sample {
+  double rate;
+  double cpu;
+};
+
+template <class Run>
+sample measure(std::size_t count, Run run_once) {
+  const double before = cpu_us();
+  const double rate = run_once();
+  return {rate, (cpu_us() - before) / static_cast<double>(count)};
+}
+
+struct series {
+  std::vector<double> rates, cpus;
+  void add(sample s) {
+    rates.push_back(s.rate);
+    cpus.push_back(s.cpu);
+  }
+  double rate() const { return median(rates); }
+  double cpu() const { return median(cpus); }
+};
+
+int run_bench(int argc, char** argv) {
+  std::size_t count = 10000;
+  int repetitions = 5;
+  std::string only;  // for profiling: run just one of raw-/torctl- sequential/pipelined
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--quick") {
+      count = 200;
+      repetitions = 1;
+    } else if (a == "--count" && i + 1 < argc) {
+      count = std::strtoul(argv[++i], nullptr, 10);
+    } else if (a == "--only" && i + 1 < argc) {
+      only = argv[++i];
+    } else if (a == "--repetitions" && i + 1 < argc) {
+      repetitions = std::atoi(argv[++i]);
+    } else {
+      die("usage: client_bench [--quick] [--count N] [--repetitions R] [--only MODE]");
+    }
+  }
+
+  asio::io_context io;
+  client::launch_options options;
+  options.torrc_lines = {"DisableNetwork 1", "SocksPort 0"};
+  options.wait_for_bootstrap = false;
+  if (const char* tor = std::getenv("TORCTL_TOR")) options.tor_program = tor;
+  auto tor = run(io, client::launched_tor::launch(io.get_executor(), std::move(options)));
+  if (!tor) die(tor.error().message);
+  const int port = tor->control().remote().port;
+  const std::string cookie = tor->data_directory() + "/tor/control_auth_cookie";
+  client::connect_options o;
+  o.endpoints = {tor->control().remote()};
+  auto c = run(io, client::connection::open(io.get_executor(), std::move(o)));
+  if (!c) die(c.error().message);
+  raw_client raw(port, cookie);
+
+  const auto mode = [&](const std::string& name) -> sample {
+    if (name == "raw-sequential") return measure(count, [&] { return raw_sequential(raw, count); });
+    if (name == "raw-pipelined") return measure(count, [&] { return raw_pipelined(raw, count); });
+    if (name == "torctl-sequential") {
+      return measure(count, [&] { return run(io, torctl_sequential(*c, count)); });
+    }
+    if (name == "torctl-pipelined") {
+      return measure(count, [&] { return torctl_pipelined(io, *c, count); });
+    }
+    die("unknown mode " + name);
+  };
+  if (!only.empty()) {
+    for (int r = 0; r < repetitions; ++r) {
+      const sample s = mode(only);
+      std::printf("%s %.0f per second, %.2f us CPU each\n", only.c_str(), s.rate, s.cpu);
+    }
+    return 0;
+  }
+
+  series raw_seq, raw_pipe, torctl_seq, torctl_pipe;
+  std::vector<double> stem_seq, stem_conc;
+  for (int r = 0; r < repetitions; ++r) {
+    raw_seq.add(mode("raw-sequential"));
+    torctl_seq.add(mode("torctl-sequential"));
+    raw_pipe.add(mode("raw-pipelined"));
+    torctl_pipe.add(mode("torctl-pipelined"));
+    const auto [seq, conc] = stem(port, count);
+    stem_seq.push_back(seq);
+    stem_conc.push_back(conc);
+  }
+  std::printf(
+      "GETINFO version round trips per second (client CPU per round trip), "
+      "%zu per run, median of %d runs\n",
+      count, repetitions);
+  std::printf("%-8s %24s %24s\n", "client", "sequential", "pipelined");
+  const auto row = [](const char* name, const series& a, const series& b) {
+    std::printf("%-8s %14.0f (%5.1f us) %14.0f (%5.2f us)\n", name, a.rate(), a.cpu(), b.rate(),
+                b.cpu());
+  };
+  row("raw", raw_seq, raw_pipe);
+  row("torctl", torctl_seq, torctl_pipe);
+  std::printf("%-8s %14.0f %25.0f   (8 threads: Stem cannot pipeline)\n", "Stem", median(stem_seq),
+              median(stem_conc));
+  std::printf("torctl / raw:  sequential %.3f  pipelined %.3f\n",
+              torctl_seq.rate() / raw_seq.rate(), torctl_pipe.rate() / raw_pipe.rate());
+  std::printf("torctl / Stem: sequential %.1f  pipelined %.1f\n",
+              torctl_seq.rate() / median(stem_seq), torctl_pipe.rate() / median(stem_conc));
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  // Failures throw, so that the launched tor is stopped and its directory removed.
+  try {
+    return run_bench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "client_bench: %s\n", e.what());
+    return 1;
+  }
+}
