@@ -138,8 +138,8 @@ std::unique_ptr<tor_process> tor_process::start_on_port(int control_port,
         << (control_port > 0 ? "127.0.0.1:" + std::to_string(control_port) : "auto") << "\n"
         << "ControlPortWriteToFile " << dir << "/control-port\n"
         << (overrides("SocksPort") ? "" : "SocksPort 0\n")
-        << (overrides("DisableNetwork") ? "" : "DisableNetwork 1\n")
-        << "Log notice file " << dir << "/notice.log\n"
+        << (overrides("DisableNetwork") ? "" : "DisableNetwork 1\n") << "Log notice file " << dir
+        << "/notice.log\n"
         << "GeoIPFile " << dir << "/empty\n"
         << "GeoIPv6File " << dir << "/empty\n"
         << "__OwningControllerProcess " << ::getpid() << "\n";
