@@ -1,5 +1,7 @@
 // Helper for launch_test.cpp: launches a Tor that this process owns, prints its PID on
-// a line, and waits to be killed. Usage: launch_owner TOR_PROGRAM
+// a line, and waits to be killed. Usage: launch_owner TOR_PROGRAM DATA_DIRECTORY
+// (the directory is the test's, so that the test can remove it: a process killed with
+// SIGKILL removes nothing).
 #include <unistd.h>
 
 #include <asio/co_spawn.hpp>
@@ -11,11 +13,12 @@
 #include "torctl/client/launch.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 2) return 2;
+  if (argc != 3) return 2;
   asio::io_context io;
   std::optional<torctl::client::outcome<torctl::client::launched_tor>> tor;
   torctl::client::launch_options options;
   options.tor_program = argv[1];
+  options.data_directory = argv[2];
   options.torrc_lines = {"DisableNetwork 1", "SocksPort 0"};
   options.wait_for_bootstrap = false;
   const auto run = [&]() -> asio::awaitable<void> {

@@ -3,6 +3,7 @@
 // cleanly, and goes away when its owner does, even when the owner is killed with SIGKILL.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -119,6 +120,12 @@ TEST(Launch, BootstrapProgressIsReportedAndItsTimeoutStopsTor) {
 // here and its exit can be seen (and reaped) by waitpid.
 TEST(Launch, TorIsGoneSoonAfterItsOwnerIsKilled) {
   ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  std::string dir = (std::filesystem::temp_directory_path() / "torctl-owner-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  struct remove_at_end {
+    std::string path;
+    ~remove_at_end() { std::filesystem::remove_all(path); }
+  } cleanup{dir};
   int out[2];
   ASSERT_EQ(::pipe(out), 0);
   const pid_t owner = ::fork();
@@ -126,7 +133,7 @@ TEST(Launch, TorIsGoneSoonAfterItsOwnerIsKilled) {
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
     const std::string tor = testing::tor_program();
-    ::execl(TORCTL_LAUNCH_OWNER, TORCTL_LAUNCH_OWNER, tor.c_str(), nullptr);
+    ::execl(TORCTL_LAUNCH_OWNER, TORCTL_LAUNCH_OWNER, tor.c_str(), dir.c_str(), nullptr);
     ::_exit(127);
   }
   ::close(out[1]);
