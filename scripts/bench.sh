@@ -2,13 +2,15 @@
 # Builds the benchmarks in Release and runs them: five repetitions each, medians shown.
 # The figures in the README come from this script. In the same run it times Stem (Debian's
 # python3-stem) on the very events that text_codec_bench's EventMix parses, and prints
-# the ratio. Extra arguments go to both benchmark programs (e.g. --benchmark_filter=Event).
+# the ratio; then client_bench times GETINFO round trips against one real tor with a raw
+# socket client, torctl and Stem. Extra arguments go to the two codec benchmark programs
+# (e.g. --benchmark_filter=Event).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTORCTL_TESTS=OFF
-cmake --build build/bench -j "${JOBS:-2}" --target tc_codec_bench text_codec_bench
+cmake --build build/bench -j "${JOBS:-2}" --target tc_codec_bench text_codec_bench client_bench
 
 run() {
   "$1" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "${@:2}"
@@ -23,6 +25,20 @@ json=$(mktemp)
 trap 'rm -f "$json"' EXIT
 run build/bench/bench/text_codec_bench --benchmark_out="$json" --benchmark_out_format=json "$@"
 
+stem_comparison() {
+  echo
+  # Debian's own python3: python3-stem is installed for it, not for any other python3 on PATH.
+  echo "== Stem on the same events (five runs of 3 s) =="
+  stem_runs=()
+  for _ in 1 2 3 4 5; do
+    stem_runs+=("$(/usr/bin/python3 bench/stem_events.py tests/fixtures | awk '{print $2}')")
+  done
+  stem=$(printf '%s\n' "${stem_runs[@]}" | sort -n | sed -n 3p)
+  echo "Stem events/s: ${stem_runs[*]} (median $stem)"
+  echo "torctl EventMix events/s (median): $ours"
+  awk -v a="$ours" -v b="$stem" 'BEGIN { printf "ratio torctl/Stem: %.0f\n", a / b }'
+}
+
 ours=$(python3 - "$json" <<'PY'
 import json, sys
 runs = json.load(open(sys.argv[1]))["benchmarks"]
@@ -33,17 +49,11 @@ PY
 )
 if [ -z "$ours" ]; then
   echo "bench.sh: EventMix did not run (filtered out?); no Stem comparison" >&2
-  exit 0
+else
+  stem_comparison
 fi
 
 echo
-# Debian's own python3: python3-stem is installed for it, not for any other python3 on PATH.
-echo "== Stem on the same events (five runs of 3 s) =="
-stem_runs=()
-for _ in 1 2 3 4 5; do
-  stem_runs+=("$(/usr/bin/python3 bench/stem_events.py tests/fixtures | awk '{print $2}')")
-done
-stem=$(printf '%s\n' "${stem_runs[@]}" | sort -n | sed -n 3p)
-echo "Stem events/s: ${stem_runs[*]} (median $stem)"
-echo "torctl EventMix events/s (median): $ours"
-awk -v a="$ours" -v b="$stem" 'BEGIN { printf "ratio torctl/Stem: %.0f\n", a / b }'
+echo "== Client round trips against a real tor =="
+build/bench/bench/client_bench
+
