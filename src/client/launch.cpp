@@ -103,11 +103,16 @@ result<bool, error> write_configuration(const std::string& dir, const launch_opt
            << "ControlPortWriteToFile " << dir << "/control-port\n"
            << "CookieAuthentication 1\n"
            << "__OwningControllerProcess " << ::getpid() << "\n";
-  std::ofstream torrc(dir + "/torrc", std::ios::trunc);
-  for (const std::string& line : o.torrc_lines) torrc << line << "\n";
   defaults.close();
+  if (!defaults) return failure{launch_error("cannot write " + dir + "/torctl-defaults.torrc")};
+  const std::string path = dir + "/torrc";
+  if (o.keep_torrc && fs::exists(path)) return true;
+  std::ofstream torrc(path, o.keep_torrc ? std::ios::app : std::ios::trunc);
+  if (!o.keep_torrc) {
+    for (const std::string& line : o.torrc_lines) torrc << line << "\n";
+  }
   torrc.close();
-  if (!defaults || !torrc) return failure{launch_error("cannot write the torrc files in " + dir)};
+  if (!torrc) return failure{launch_error("cannot write " + path)};
   return true;
 }
 

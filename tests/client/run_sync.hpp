@@ -36,4 +36,15 @@ T run_sync(asio::io_context& io, asio::awaitable<T> work,
   return std::move(*out);
 }
 
+// The value of a result that must hold one. Otherwise the test fails with the result's
+// message, and stops: what follows depends on the value.
+template <class R>
+auto must(R r) {
+  if (!r) {
+    ADD_FAILURE() << r.error().message;
+    std::abort();
+  }
+  return std::move(*r);
+}
+
 }  // namespace torctl::testing

@@ -116,14 +116,7 @@ class TcClient : public ::testing::Test {
     o.endpoints = {endpoint::tcp("127.0.0.1", peer_.port())};
     return run_sync(io_, connection::open(io_.get_executor(), std::move(o)));
   }
-  connection open_ok() {
-    auto c = open();
-    if (!c) {
-      ADD_FAILURE() << c.error().message;
-      std::abort();
-    }
-    return std::move(*c);
-  }
+  connection open_ok() { return testing::must(open()); }
 
   tc_server_state state_;
   scripted_peer peer_{[this](peer_session& s) { serve(s, state_); }};

@@ -55,14 +55,7 @@ class TextClient : public ::testing::Test {
     o.endpoints = {endpoint::tcp("127.0.0.1", peer_->port())};
     return run_sync(io_, connection::open(io_.get_executor(), std::move(o)));
   }
-  connection open_ok(connect_options o = {}) {
-    auto c = open(std::move(o));
-    if (!c) {
-      ADD_FAILURE() << c.error().message;
-      std::abort();
-    }
-    return std::move(*c);
-  }
+  connection open_ok(connect_options o = {}) { return testing::must(open(std::move(o))); }
 
   asio::io_context io_;
   std::unique_ptr<scripted_peer> peer_;

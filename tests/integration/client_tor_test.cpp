@@ -46,21 +46,10 @@ class ClientTor : public ::testing::Test {
     o.endpoints = {control_of(*tor_)};
     return run_sync(io_, connection::open(io_.get_executor(), std::move(o)));
   }
-  connection open_ok(connect_options o = {}) {
-    auto c = open(std::move(o));
-    if (!c) {
-      ADD_FAILURE() << c.error().message;
-      std::abort();
-    }
-    return std::move(*c);
-  }
+  connection open_ok(connect_options o = {}) { return testing::must(open(std::move(o))); }
   template <class T>
   T ok(outcome<T> r) {
-    if (!r) {
-      ADD_FAILURE() << r.error().message;
-      std::abort();
-    }
-    return std::move(*r);
+    return testing::must(std::move(r));
   }
 
   std::unique_ptr<tor_process> tor_;

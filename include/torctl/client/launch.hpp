@@ -38,6 +38,9 @@ struct launch_options {
   // __OwningControllerProcess), which it passes as Tor's defaults so that a SAVECONF
   // never writes them into the caller's torrc (DATA_DIRECTORY/torrc).
   std::vector<std::string> torrc_lines;
+  // Use DATA_DIRECTORY/torrc as it is (created empty if missing) instead of writing
+  // `torrc_lines` into it: for a Tor whose configuration persists (SAVECONF writes it).
+  bool keep_torrc = false;
   // From the start until the control port is open and authenticated.
   std::chrono::milliseconds ready_timeout{60000};
   // Wait until Tor has bootstrapped to 100 % (not with DisableNetwork 1), reporting each

@@ -1,0 +1,213 @@
+// torctld: serves TC, the original binary control protocol, to local controllers, over a
+// real Tor that it launches and owns (or attaches to). docs/torctld.md describes it.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "auth_policy.hpp"
+#include "listener.hpp"
+#include "server_state.hpp"
+#include "torctl/auth/cookie.hpp"
+#include "upstream.hpp"
+
+namespace fs = std::filesystem;
+namespace td = torctl::daemon;  // ("daemon" alone is a libc function)
+namespace client = torctl::client;
+
+namespace {
+
+struct options {
+  std::vector<std::string> listen;
+  std::string data_dir;
+  std::string torrc;
+  std::string tor = "tor";
+  std::string tor_control;
+  bool tor_password = false;  // read from standard input
+  std::string log_level = "info";
+};
+
+std::string default_data_dir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/torctld";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : ".") + "/.local/share/torctld";
+}
+
+[[noreturn]] void fail(const std::string& why) {
+  std::fprintf(stderr, "torctld: %s\n", why.c_str());
+  std::exit(1);
+}
+
+// DIR/torrc, made once: from --torrc (its CookieAuthentication and HashedControlPassword
+// lines go to the policy instead, see auth_policy.hpp), or nearly empty.
+void prepare_torrc(const options& o, const std::string& policy_path) {
+  const std::string path = o.data_dir + "/torrc";
+  if (fs::exists(path)) return;
+  std::ostringstream tor_lines, policy_lines;
+  tor_lines << "# torctld made this file; SAVECONF rewrites it.\n";
+  if (!o.torrc.empty()) {
+    std::ifstream in(o.torrc);
+    if (!in) fail("cannot read " + o.torrc);
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::string key = line.substr(0, line.find_first_of(" \t"));
+      (td::auth_policy::owns(key) ? policy_lines : tor_lines) << line << '\n';
+    }
+  }
+  std::ofstream(path) << tor_lines.str();
+  if (!policy_lines.str().empty() && !fs::exists(policy_path)) {
+    std::ofstream(policy_path) << policy_lines.str();
+    ::chmod(policy_path.c_str(), 0600);
+  }
+}
+
+std::string read_password() {
+  std::string password;
+  std::getline(std::cin, password);
+  return password;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  CLI::App app{"torctld: a TC control port over a real Tor"};
+  app.add_option("--listen", o.listen,
+                 "HOST:PORT or unix:PATH to serve TC on (repeatable; "
+                 "default 127.0.0.1:9051)");
+  app.add_option("--data-dir", o.data_dir, "torctld's directory: torrc, tor/, the cookie")
+      ->default_str(default_data_dir());
+  app.add_option("--torrc", o.torrc, "the torrc to start from, when DIR/torrc does not exist");
+  app.add_option("--tor", o.tor, "the tor program to launch")->default_str("tor");
+  app.add_option("--tor-control", o.tor_control,
+                 "attach to the Tor at this control port (HOST:PORT or unix:PATH) instead");
+  app.add_flag("--tor-password", o.tor_password,
+               "read the attached Tor's control password from standard input");
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  CLI11_PARSE(app, argc, argv);
+  if (o.data_dir.empty()) o.data_dir = default_data_dir();
+  if (o.listen.empty()) o.listen = {"127.0.0.1:9051"};
+
+  spdlog::set_default_logger(spdlog::stderr_color_st("torctld"));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+
+  std::vector<client::endpoint> endpoints;
+  for (const std::string& text : o.listen) {
+    auto e = client::parse_endpoint(text);
+    if (!e) fail("--listen: " + e.error().message);
+    endpoints.push_back(*e);
+  }
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec || ::chmod(o.data_dir.c_str(), 0700) != 0) fail("cannot use " + o.data_dir);
+
+  asio::io_context io(1);
+  td::server_state state;
+  state.executor = io.get_executor();
+  state.policy_path = o.data_dir + "/torctld-auth.conf";
+  prepare_torrc(o, state.policy_path);
+  auto policy = td::auth_policy::load(state.policy_path);
+  if (!policy) fail(policy.error());
+  state.policy = std::move(*policy);
+  auto cookie = torctl::auth::create_cookie_file(o.data_dir + "/control_auth_cookie");
+  if (!cookie) fail(cookie.error().message);
+  state.cookie = std::move(*cookie);
+
+  td::upstream_options up;
+  up.data_directory = o.data_dir;
+  up.tor_program = o.tor;
+  if (!o.tor_control.empty()) {
+    auto where = client::parse_endpoint(o.tor_control);
+    if (!where) fail("--tor-control: " + where.error().message);
+    up.attach_to = *where;
+    if (o.tor_password) up.tor_password = torctl::auth::secret(read_password());
+  }
+
+  std::unique_ptr<td::upstream> tor;
+  std::vector<std::shared_ptr<td::listener>> listeners;
+  int status = 0;
+  const auto shut_down = [&](int code, const std::string& why) {
+    spdlog::info("shutting down: {}", why);
+    status = code;
+    for (auto& l : listeners) l->close();
+    if (tor) tor->stop();
+    io.stop();
+  };
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code e, int number) {
+    if (!e) shut_down(0, number == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+
+  const auto run = [&]() -> asio::awaitable<void> {
+    auto started = co_await td::upstream::start(io.get_executor(), std::move(up));
+    if (!started) {
+      std::fprintf(stderr, "torctld: %s\n", started.error().c_str());
+      status = 1;
+      io.stop();
+      co_return;
+    }
+    tor = std::move(*started);
+    state.tor = tor.get();
+    // Listen only now: a controller that can connect finds a working port.
+    for (const auto& where : endpoints) {
+      auto l = td::listener::open(state, where);
+      if (!l) {
+        std::fprintf(stderr, "torctld: %s\n", l.error().c_str());
+        shut_down(1, "cannot listen");
+        co_return;
+      }
+      (*l)->start();
+      listeners.push_back(*l);
+      spdlog::info("serving TC on {}", where.to_string());
+    }
+    // Tor's events: for now only the link's own, which say whether Tor is still there.
+    for (;;) {
+      auto e = co_await tor->control().next_event();
+      if (!e) {
+        if (tor->launched()) shut_down(1, "tor exited: " + e.error().message);
+        co_return;
+      }
+      if (e->link() == client::link_change::lost) {
+        if (tor->launched()) {
+          // Tor exits soon after its control connection closes; its status tells whether
+          // it meant to (a controller's SIGNAL SHUTDOWN or HALT) or failed.
+          std::optional<int> exited;
+          for (int i = 0; i < 100 && !(exited = tor->exit_status()); ++i) {
+            asio::steady_timer pause(io, std::chrono::milliseconds(50));
+            co_await pause.async_wait(asio::use_awaitable);
+          }
+          shut_down(
+              exited == 0 ? 0 : 1,
+              "tor exited" + (exited ? " with status " + std::to_string(*exited) : std::string()));
+          co_return;
+        }
+        spdlog::warn("lost the attached Tor ({}); reconnecting", e->link_reason());
+      } else if (e->link() == client::link_change::restored) {
+        spdlog::info("reconnected to the attached Tor");
+      }
+    }
+  };
+  asio::co_spawn(io, run(), asio::detached);
+  io.run();
+  listeners.clear();
+  tor.reset();
+  return status;
+}

@@ -1,0 +1,243 @@
+#include "session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include "handlers.hpp"
+#include "replies.hpp"
+
+namespace torctl::daemon {
+
+namespace {
+
+constexpr std::string_view http_refusal =
+    "HTTP/1.0 501 Not Implemented\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Connection: close\r\n"
+    "\r\n"
+    "This is torctld's control port, not an HTTP server or proxy. A web page may be trying to "
+    "reach it; nothing was done.\n";
+
+constexpr std::string_view text_refusal =
+    "510 This port speaks TC, torctld's binary control protocol; the text control protocol is "
+    "not served here\r\n";
+
+}  // namespace
+
+session::session(server_state& state, socket_type socket, std::string peer)
+    : state_(state),
+      socket_(std::move(socket)),
+      peer_(std::move(peer)),
+      id_(state.next_connection_id++),
+      room_(state.executor) {
+  ++state_.count.opened;
+  spdlog::info("conn {} opened from {}", id_, peer_);
+}
+
+session::~session() {
+  ++state_.count.closed;
+  spdlog::info("conn {} closed", id_);
+}
+
+void session::start() {
+  asio::co_spawn(state_.executor, run(shared_from_this()), asio::detached);
+}
+
+void session::close(std::string_view why) {
+  if (closed_) return;
+  closed_ = closing_ = true;
+  drop_answers();
+  wake_paused();
+  spdlog::debug("conn {} closing: {}", id_, why);
+  std::error_code ignored;
+  socket_.shutdown(socket_type::shutdown_both, ignored);
+  socket_.close(ignored);
+  room_.cancel();
+}
+
+// Waits until the socket is readable, then reads into the server's shared buffer: an
+// idle connection holds no read buffer of its own.
+asio::awaitable<void> session::run(std::shared_ptr<session> self) {
+  static_cast<void>(self);  // keeps this session alive while it runs
+  while (!closing_) {
+    if (must_pause()) {
+      if (answers_.size() < max_requests_in_flight) state_.paused.push_back(weak_from_this());
+      room_.expires_at(asio::steady_timer::time_point::max());
+      std::error_code ignored;
+      co_await room_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      continue;
+    }
+    if (!unread_.empty()) {  // what was left when the last pause began
+      std::vector<std::uint8_t> left;
+      left.swap(unread_);
+      feed(left.data(), left.size());
+      continue;
+    }
+    std::error_code ec;
+    co_await socket_.async_wait(socket_type::wait_read,
+                                asio::redirect_error(asio::use_awaitable, ec));
+    if (closing_) break;
+    if (ec) {
+      close("wait: " + ec.message());
+      break;
+    }
+    const std::size_t n = socket_.read_some(asio::buffer(state_.read_buffer), ec);
+    if (ec == asio::error::would_block) continue;
+    if (ec) {
+      close(ec == asio::error::eof ? "closed by the controller" : "read: " + ec.message());
+      break;
+    }
+    if (!protocol_known_) {
+      if (!take_first_octets(state_.read_buffer.data(), n)) continue;
+    } else {
+      feed(state_.read_buffer.data(), n);
+    }
+  }
+}
+
+// Collects the first four octets and decides: TC goes on, anything else is refused.
+bool session::take_first_octets(const std::uint8_t* data, std::size_t size) {
+  first_.append(reinterpret_cast<const char*>(data), size);
+  const auto guess = tc::detect_protocol(tc::as_bytes(first_));
+  switch (guess) {
+    case tc::protocol_guess::need_more: return false;
+    case tc::protocol_guess::http:
+      ++state_.count.refused_http;
+      refuse(http_refusal, "an HTTP request");
+      return false;
+    case tc::protocol_guess::text:
+      ++state_.count.refused_text;
+      refuse(text_refusal, "a text-protocol controller");
+      return false;
+    case tc::protocol_guess::tc: break;
+  }
+  protocol_known_ = true;
+  std::string first = std::move(first_);
+  first_.clear();
+  feed(reinterpret_cast<const std::uint8_t*>(first.data()), first.size());
+  return true;
+}
+
+void session::refuse(std::string_view reply, std::string_view why) {
+  spdlog::info("conn {} refused: {}", id_, why);
+  closing_ = true;
+  const std::uint64_t place = reserve();
+  answer(place, std::vector<std::uint8_t>(reply.begin(), reply.end()), true);
+}
+
+bool session::must_pause() const noexcept {
+  return answers_.size() >= max_requests_in_flight || state_.in_flight >= max_total_in_flight;
+}
+
+// Decodes and dispatches requests until the input ends or a bound is reached; what is
+// left then waits in unread_ (at most one read's worth) until there is room again.
+void session::feed(const std::uint8_t* data, std::size_t size) {
+  tc::bytes_view rest(data, size);
+  while (!rest.empty() && !closing_) {
+    if (must_pause()) {
+      unread_.assign(rest.begin(), rest.end());
+      return;
+    }
+    tc::message_reader::step step = reader_.read(rest);
+    rest = rest.subspan(step.consumed);
+    if (step.status == tc::decode_status::need_more) break;
+    const std::uint64_t place = reserve();
+    if (step.status == tc::decode_status::malformed) {
+      spdlog::debug("conn {} sent a malformed message: {}", id_, step.error.reason);
+      answer(place, error_frame(step.error.code, step.error.reason));
+      continue;
+    }
+    handle_request(state_, shared_from_this(), step.message, place);
+  }
+}
+
+std::uint64_t session::reserve() {
+  answers_.emplace_back();
+  ++state_.in_flight;
+  return first_place_ + answers_.size() - 1;
+}
+
+void session::answer(std::uint64_t place, std::vector<std::uint8_t> frames, bool then_close) {
+  if (closed_ || place < first_place_ || place - first_place_ >= answers_.size()) return;
+  pending_answer& a = answers_[place - first_place_];
+  a.ready = true;
+  a.then_close = then_close;
+  a.frames = std::move(frames);
+  if (then_close) closing_ = true;  // nothing after this request is read or executed
+  flush();
+}
+
+// Moves the answers that are ready, from the oldest, to the output.
+void session::flush() {
+  bool paused = answers_.size() >= max_requests_in_flight;
+  while (!answers_.empty() && answers_.front().ready) {
+    pending_answer& a = answers_.front();
+    out_.insert(out_.end(), a.frames.begin(), a.frames.end());
+    const bool then_close = a.then_close;
+    answers_.pop_front();
+    ++first_place_;
+    --state_.in_flight;
+    if (then_close) {
+      close_when_written_ = true;
+      drop_answers();
+      break;
+    }
+  }
+  wake_paused();
+  if (out_.size() + in_flight_ > max_output_octets) {
+    ++state_.count.disconnected_slow;
+    spdlog::warn("conn {} disconnected: more than {} octets unread (TC spec 4.2)", id_,
+                 max_output_octets);
+    close("output bound");
+    return;
+  }
+  if (!writing_) write_more();
+  if (paused && answers_.size() < max_requests_in_flight) room_.cancel();
+}
+
+// Forgets the answers still due (the connection is going away); they no longer count.
+void session::drop_answers() {
+  state_.in_flight -= answers_.size();
+  first_place_ += answers_.size();
+  answers_.clear();
+}
+
+// Wakes the connections paused for the total bound, once it is no longer reached.
+void session::wake_paused() {
+  if (state_.in_flight >= max_total_in_flight || state_.paused.empty()) return;
+  std::vector<std::weak_ptr<session>> paused;
+  paused.swap(state_.paused);
+  for (const auto& w : paused) {
+    if (auto s = w.lock()) s->room_.cancel();
+  }
+}
+
+void session::write_more() {
+  if (closed_) return;
+  if (out_.empty()) {
+    writing_ = false;
+    if (close_when_written_) close("answered, then closed");
+    return;
+  }
+  writing_ = true;
+  auto batch = std::make_shared<std::vector<std::uint8_t>>();
+  batch->swap(out_);
+  in_flight_ = batch->size();
+  asio::async_write(socket_, asio::buffer(*batch),
+                    [self = shared_from_this(), batch](std::error_code ec, std::size_t) {
+                      self->in_flight_ = 0;
+                      if (ec) {
+                        self->close("write: " + ec.message());
+                        return;
+                      }
+                      self->write_more();
+                    });
+}
+
+}  // namespace torctl::daemon

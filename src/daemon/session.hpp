@@ -1,0 +1,90 @@
+// One controller's connection to torctld. It tells the protocol apart on the first four
+// octets (TC is served; an HTTP request gets a 501 and a text-protocol client a 510,
+// and both are closed), reads TC frames, hands each request to handlers.cpp, and writes
+// the answers in the order the requests came, however many are in flight.
+//
+// Bounds: at most max_requests_in_flight requests of one connection, and
+// max_total_in_flight of all, wait for their answers (then reading pauses: controllers
+// are slowed, not refused), and at most max_output_octets of answers and events wait to
+// be sent (then the controller is disconnected: TC spec 4.2).
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/generic/stream_protocol.hpp>
+#include <asio/steady_timer.hpp>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server_state.hpp"
+#include "torctl/tc/event.hpp"
+#include "torctl/tc/message.hpp"
+
+namespace torctl::daemon {
+
+using socket_type = asio::generic::stream_protocol::socket;
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(server_state& state, socket_type socket, std::string peer);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  void start();
+  // Closes at once; answers not yet sent are dropped.
+  void close(std::string_view why);
+
+  std::uint64_t id() const noexcept { return id_; }
+  bool authenticated() const noexcept { return authenticated_; }
+  void set_authenticated() noexcept { authenticated_ = true; }
+  // The event codes of this connection's last successful SETEVENTS.
+  std::vector<tc::event_code> events;
+
+  // A place for the answer to the next request, in order.
+  std::uint64_t reserve();
+  // The answer for a reserved place; answers leave in the order of their places.
+  // `then_close`: close once this answer has been sent (a failed AUTHENTICATE).
+  void answer(std::uint64_t place, std::vector<std::uint8_t> frames, bool then_close = false);
+
+ private:
+  struct pending_answer {
+    bool ready = false;
+    bool then_close = false;
+    std::vector<std::uint8_t> frames;
+  };
+  asio::awaitable<void> run(std::shared_ptr<session> self);
+  bool take_first_octets(const std::uint8_t* data, std::size_t size);
+  void refuse(std::string_view reply, std::string_view why);
+  bool must_pause() const noexcept;
+  void feed(const std::uint8_t* data, std::size_t size);
+  void flush();
+  void drop_answers();
+  void wake_paused();
+  void write_more();
+
+  server_state& state_;
+  socket_type socket_;
+  std::string peer_;
+  std::uint64_t id_;
+  bool authenticated_ = false;
+  bool closing_ = false;  // no more requests are read (closed, or closing after an answer)
+  bool closed_ = false;
+  std::string first_;  // the first octets, until the protocol is known
+  bool protocol_known_ = false;
+  tc::message_reader reader_{tc::sender::client};
+  std::vector<std::uint8_t> unread_;  // input read but not decoded: paused at a bound
+
+  std::deque<pending_answer> answers_;
+  std::uint64_t first_place_ = 0;  // the place of answers_.front()
+  std::vector<std::uint8_t> out_;  // answers waiting for the write in flight
+  std::size_t in_flight_ = 0;      // octets of the write in flight
+  bool writing_ = false;
+  bool close_when_written_ = false;
+  asio::steady_timer room_;  // woken when a paused reader may read again
+};
+
+}  // namespace torctl::daemon
