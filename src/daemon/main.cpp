@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   CLI11_PARSE(app, argc, argv);
   if (o.data_dir.empty()) o.data_dir = default_data_dir();
+  o.data_dir = fs::absolute(o.data_dir).lexically_normal().string();
   if (o.listen.empty()) o.listen = {"127.0.0.1:9051"};
 
   spdlog::set_default_logger(spdlog::stderr_color_st("torctld"));

@@ -372,6 +372,20 @@ TEST_F(Torctld, TorctldEndsWhenItsTorEnds) {
   EXPECT_EQ(*status, 0) << d_->output();
 }
 
+// The README's way of talking to torctld: examples/tc_getconf.
+TEST_F(Torctld, TheTcGetconfExampleTalksToIt) {
+  const std::string command = std::string(TORCTL_TC_GETCONF) +
+                              " 127.0.0.1:" + std::to_string(d_->port()) + " version SocksPort";
+  FILE* p = ::popen(command.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, p) != nullptr) out += buffer;
+  EXPECT_EQ(::pclose(p), 0) << out;
+  EXPECT_EQ(out.substr(0, 12), "version 0.4.") << out;
+  EXPECT_NE(out.find("\nSocksPort 0\n"), std::string::npos) << out;
+}
+
 TEST(TorctldStartup, FailuresPrintOneClearLineAndExitNonZero) {
   std::string output;
   torctld_process::options o;
