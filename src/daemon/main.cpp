@@ -2,6 +2,7 @@
 // real Tor that it launches and owns (or attaches to). docs/torctld.md describes it.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,6 +109,13 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_st("torctld"));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(o.log_level));
+
+  // Every controller is a file descriptor: take all the kernel allows this process.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   std::vector<client::endpoint> endpoints;
   for (const std::string& text : o.listen) {

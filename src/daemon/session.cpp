@@ -89,8 +89,16 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self) {
     }
     const std::size_t n = socket_.read_some(asio::buffer(state_.read_buffer), ec);
     if (ec == asio::error::would_block) continue;
+    if (ec == asio::error::eof) {
+      // The controller has sent all it will (it may have shut down only its side): what
+      // it asked for is still answered, then the connection is closed.
+      closing_ = true;
+      end_of_input_ = true;
+      if (answers_.empty() && !writing_) close("closed by the controller");
+      break;
+    }
     if (ec) {
-      close(ec == asio::error::eof ? "closed by the controller" : "read: " + ec.message());
+      close("read: " + ec.message());
       break;
     }
     if (!protocol_known_) {
@@ -223,6 +231,7 @@ void session::write_more() {
   if (out_.empty()) {
     writing_ = false;
     if (close_when_written_) close("answered, then closed");
+    if (end_of_input_ && answers_.empty()) close("closed by the controller, all answered");
     return;
   }
   writing_ = true;

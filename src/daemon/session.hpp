@@ -84,7 +84,8 @@ class session : public std::enable_shared_from_this<session> {
   std::size_t in_flight_ = 0;      // octets of the write in flight
   bool writing_ = false;
   bool close_when_written_ = false;
-  asio::steady_timer room_;  // woken when a paused reader may read again
+  bool end_of_input_ = false;  // the controller shut down its side: answer, then close
+  asio::steady_timer room_;    // woken when a paused reader may read again
 };
 
 }  // namespace torctl::daemon
