@@ -144,7 +144,9 @@ T run(asio::io_context& io, asio::awaitable<T> a) {
   std::optional<T> out;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
-  while (!out) io.run_one();
+  while (!out) {
+    if (io.run_one() == 0) io.restart();  // out of work between runs: start again
+  }
   return std::move(*out);
 }
 

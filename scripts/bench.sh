@@ -3,14 +3,16 @@
 # The figures in the README come from this script. In the same run it times Stem (Debian's
 # python3-stem) on the very events that text_codec_bench's EventMix parses, and prints
 # the ratio; then client_bench times GETINFO round trips against one real tor with a raw
-# socket client, torctl and Stem. Extra arguments go to the two codec benchmark programs
+# socket client, torctl and Stem, and torctld_bench times torctld against the Tor behind it.
+# Extra arguments go to the two codec benchmark programs
 # (e.g. --benchmark_filter=Event).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTORCTL_TESTS=OFF
-cmake --build build/bench -j "${JOBS:-2}" --target tc_codec_bench text_codec_bench client_bench
+cmake --build build/bench -j "${JOBS:-2}" --target tc_codec_bench text_codec_bench client_bench \
+  torctld_bench torctld
 
 run() {
   "$1" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "${@:2}"
@@ -56,4 +58,8 @@ fi
 echo
 echo "== Client round trips against a real tor =="
 build/bench/bench/client_bench
+
+echo
+echo "== torctld against the Tor behind it =="
+build/bench/bench/torctld_bench build/bench/src/torctld
 
