@@ -31,21 +31,14 @@
 #include <vector>
 
 #include "../src/auth/encoding.hpp"
+#include "round_trips.hpp"
 #include "torctl/auth/cookie.hpp"
 #include "torctl/client/launch.hpp"
 
 namespace client = torctl::client;
-using clock_type = std::chrono::steady_clock;
+using namespace torctl::bench;
 
 namespace {
-
-[[noreturn]] void die(const std::string& why) {
-  throw std::runtime_error(why);
-}
-
-double per_second(std::size_t n, clock_type::time_point start) {
-  return static_cast<double>(n) / std::chrono::duration<double>(clock_type::now() - start).count();
-}
 
 // CPU time this thread has used, in microseconds.
 double cpu_us() {
@@ -53,11 +46,6 @@ double cpu_us() {
   ::getrusage(RUSAGE_THREAD, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 // ---- the raw socket client ----
@@ -138,40 +126,6 @@ double raw_pipelined(raw_client& c, std::size_t n) {
 }
 
 // ---- torctl ----
-
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> a) {
-  std::optional<T> out;
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
-  while (!out) {
-    if (io.run_one() == 0) io.restart();  // out of work between runs: start again
-  }
-  return std::move(*out);
-}
-
-asio::awaitable<double> torctl_sequential(client::connection& c, std::size_t n) {
-  const auto start = clock_type::now();
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<std::string> keys{"version"};
-    auto r = co_await c.get_info(std::move(keys));
-    if (!r) die(r.error().message);
-  }
-  co_return per_second(n, start);
-}
-
-double torctl_pipelined(asio::io_context& io, client::connection& c, std::size_t n) {
-  std::size_t done = 0;
-  const auto start = clock_type::now();
-  for (std::size_t i = 0; i < n; ++i) {
-    c.async_get_info({"version"}, [&done](client::outcome<std::vector<client::info_value>> r) {
-      if (!r) die(r.error().message);
-      ++done;
-    });
-  }
-  while (done < n) io.run_one();
-  return per_second(n, start);
-}
 
 // ---- Stem ----
 
@@ -254,10 +208,10 @@ int run_bench(int argc, char** argv) {
     if (name == "raw-sequential") return measure(count, [&] { return raw_sequential(raw, count); });
     if (name == "raw-pipelined") return measure(count, [&] { return raw_pipelined(raw, count); });
     if (name == "torctl-sequential") {
-      return measure(count, [&] { return run(io, torctl_sequential(*c, count)); });
+      return measure(count, [&] { return run(io, sequential(*c, count, query::getinfo_version)); });
     }
     if (name == "torctl-pipelined") {
-      return measure(count, [&] { return torctl_pipelined(io, *c, count); });
+      return measure(count, [&] { return pipelined(io, *c, count, query::getinfo_version); });
     }
     die("unknown mode " + name);
   };

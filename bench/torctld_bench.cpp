@@ -28,38 +28,15 @@
 #include <thread>
 #include <vector>
 
+#include "round_trips.hpp"
 #include "torctl/client/connection.hpp"
 
 namespace client = torctl::client;
 namespace fs = std::filesystem;
-using clock_type = std::chrono::steady_clock;
+using namespace torctl::bench;
 using namespace std::chrono_literals;
 
 namespace {
-
-[[noreturn]] void die(const std::string& why) {
-  throw std::runtime_error(why);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-double per_second(std::size_t n, clock_type::time_point start) {
-  return static_cast<double>(n) / std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> a) {
-  std::optional<T> out;
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
-  while (!out) {
-    if (io.run_one() == 0) io.restart();  // out of work between runs: start again
-  }
-  return std::move(*out);
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -135,29 +112,6 @@ client::connection open(asio::io_context& io, client::protocol p, client::endpoi
   return std::move(*c);
 }
 
-asio::awaitable<double> sequential(client::connection& c, std::size_t n) {
-  const auto start = clock_type::now();
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<std::string> keys{"SocksPort"};
-    auto r = co_await c.get_conf(std::move(keys));
-    if (!r) die(r.error().message);
-  }
-  co_return per_second(n, start);
-}
-
-double pipelined(asio::io_context& io, client::connection& c, std::size_t n) {
-  std::size_t done = 0;
-  const auto start = clock_type::now();
-  for (std::size_t i = 0; i < n; ++i) {
-    c.async_get_conf({"SocksPort"}, [&done](client::outcome<std::vector<client::config_entry>> r) {
-      if (!r) die(r.error().message);
-      ++done;
-    });
-  }
-  while (done < n) io.run_one();
-  return per_second(n, start);
-}
-
 int run_bench(int argc, char** argv) {
   if (argc < 2) die("usage: torctld_bench TORCTLD [--quick] [--count N] [--repetitions R]");
   std::size_t count = 10000;
@@ -199,10 +153,10 @@ int run_bench(int argc, char** argv) {
 
   std::vector<double> ts, ds, tp, dp;
   for (int r = 0; r < repetitions; ++r) {
-    ds.push_back(run(io, sequential(direct, count)));
-    ts.push_back(run(io, sequential(*through, count)));
-    dp.push_back(pipelined(io, direct, count));
-    tp.push_back(pipelined(io, *through, count));
+    ds.push_back(run(io, sequential(direct, count, query::getconf_socksport)));
+    ts.push_back(run(io, sequential(*through, count, query::getconf_socksport)));
+    dp.push_back(pipelined(io, direct, count, query::getconf_socksport));
+    tp.push_back(pipelined(io, *through, count, query::getconf_socksport));
   }
 
   // Idle connections: connected and authenticated, then silent.

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "option_names.hpp"
 #include "torctl/auth/password.hpp"
 
 namespace torctl::daemon {
@@ -17,15 +18,6 @@ namespace {
 
 constexpr std::string_view cookie_key = "CookieAuthentication";
 constexpr std::string_view password_key = "HashedControlPassword";
-
-bool same_key(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // A stored hash this build can check: one of Tor's two forms, at a cost it accepts.
 bool is_usable_hash(std::string_view hash) {
@@ -36,7 +28,7 @@ bool is_usable_hash(std::string_view hash) {
 }  // namespace
 
 bool auth_policy::owns(std::string_view key) noexcept {
-  return same_key(key, cookie_key) || same_key(key, password_key);
+  return same_option(key, cookie_key) || same_option(key, password_key);
 }
 
 result<auth_policy, std::string> auth_policy::load(const std::string& path) {
@@ -52,9 +44,9 @@ result<auth_policy, std::string> auth_policy::load(const std::string& path) {
     const std::size_t space = line.find(' ');
     const std::string_view key = std::string_view(line).substr(0, space);
     const std::string value = space == std::string::npos ? "" : line.substr(space + 1);
-    if (same_key(key, cookie_key) && (value == "0" || value == "1")) {
+    if (same_option(key, cookie_key) && (value == "0" || value == "1")) {
       out.cookie_ = value == "1";
-    } else if (same_key(key, password_key) && is_usable_hash(value)) {
+    } else if (same_option(key, password_key) && is_usable_hash(value)) {
       out.hashes_.push_back(value);
     } else {
       return failure{path + ":" + std::to_string(number) + ": not a " + std::string(cookie_key) +
@@ -102,7 +94,7 @@ result<auth_policy, policy_error> auth_policy::with(
   auth_policy out = *this;
   bool hashes_given = false;
   for (const tc::config_entry& e : entries) {
-    if (same_key(e.key, cookie_key)) {
+    if (same_option(e.key, cookie_key)) {
       if (!e.value) {
         out.cookie_ = false;
       } else if (*e.value == "0" || *e.value == "1") {
@@ -111,7 +103,7 @@ result<auth_policy, policy_error> auth_policy::with(
         return failure{policy_error{tc::error_code::invalid_value,
                                     std::string(cookie_key) + " must be 0 or 1"}};
       }
-    } else if (same_key(e.key, password_key)) {
+    } else if (same_option(e.key, password_key)) {
       if (!hashes_given) out.hashes_.clear();  // a key given replaces all its values
       hashes_given = true;
       if (!e.value) continue;
@@ -130,7 +122,7 @@ result<auth_policy, policy_error> auth_policy::with(
 std::vector<std::pair<std::string, std::optional<std::string>>> auth_policy::values(
     std::string_view key) const {
   std::vector<std::pair<std::string, std::optional<std::string>>> out;
-  if (same_key(key, cookie_key)) {
+  if (same_option(key, cookie_key)) {
     out.emplace_back(std::string(cookie_key), cookie_ ? "1" : "0");
   } else if (hashes_.empty()) {
     out.emplace_back(std::string(password_key), std::nullopt);

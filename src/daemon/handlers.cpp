@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "option_names.hpp"
 #include "replies.hpp"
 #include "session.hpp"
 #include "upstream.hpp"
@@ -14,15 +15,6 @@ namespace {
 
 using entry = std::pair<std::string, std::optional<std::string>>;
 using session_ptr = std::shared_ptr<session>;
-
-bool same_key(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 client::connection& tor(server_state& state) {
   return state.tor->control();
@@ -82,9 +74,9 @@ void getconf(server_state& state, const session_ptr& s, const tc::getconf_messag
   job->s = s;
   job->place = place;
   for (std::string_view key : m.keys) {
-    const auto what = auth_policy::owns(key)     ? getconf_job::kind::policy
-                      : same_key(key, "version") ? getconf_job::kind::version
-                                                 : getconf_job::kind::tor;
+    const auto what = auth_policy::owns(key)        ? getconf_job::kind::policy
+                      : same_option(key, "version") ? getconf_job::kind::version
+                                                    : getconf_job::kind::tor;
     if (job->parts.empty() || job->parts.back().what != what || what != getconf_job::kind::tor) {
       job->parts.push_back({what, {}, {}, std::nullopt});
     }
@@ -234,7 +226,7 @@ bool is_managed_option(std::string_view key) noexcept {
                                                               "__OwningControllerProcess",
                                                               "ControlPortFileGroupReadable"};
   for (const std::string_view m : managed) {
-    if (same_key(key, m)) return true;
+    if (same_option(key, m)) return true;
   }
   return false;
 }
