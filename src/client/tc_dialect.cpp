@@ -1,8 +1,4 @@
 // The typed operations over TC, the original binary protocol (what torctld serves).
-#include <arpa/inet.h>
-
-#include <array>
-
 #include "dialect.hpp"
 #include "torctl/tc/address.hpp"
 #include "torctl/tc/message.hpp"
@@ -69,15 +65,7 @@ result<T, error> expect(const raw_reply& raw, std::string_view what) {
 // A text address as TC carries it: an IPv4 or IPv6 literal, else a hostname; "." is the
 // null hostname.
 result<tc::address, error> to_address(std::string_view text) {
-  std::string_view inner = text;
-  if (inner.size() >= 2 && inner.front() == '[' && inner.back() == ']') {
-    inner = inner.substr(1, inner.size() - 2);
-  }
-  const std::string s(inner);
-  std::array<std::uint8_t, 4> v4{};
-  if (::inet_pton(AF_INET, s.c_str(), v4.data()) == 1) return tc::address::ipv4(v4);
-  std::array<std::uint8_t, 16> v6{};
-  if (::inet_pton(AF_INET6, s.c_str(), v6.data()) == 1) return tc::address::ipv6(v6);
+  if (auto literal = tc::address_from_literal(text)) return *literal;
   const tc::address host = tc::address::hostname(text);
   if (!tc::measure_address(host)) {
     return failure{error(errc::invalid_argument,

@@ -1,9 +1,6 @@
 // The typed operations over Tor's text protocol.
-#include <arpa/inet.h>
-
-#include <array>
-
 #include "dialect.hpp"
+#include "torctl/tc/address.hpp"
 #include "torctl/tc/message_text.hpp"
 #include "torctl/text/address_map.hpp"
 #include "torctl/text/command.hpp"
@@ -16,17 +13,8 @@ std::string shown(std::string_view text) {
 }
 
 bool is_zero_ipv6(std::string_view address) {
-  if (address.size() >= 2 && address.front() == '[' && address.back() == ']') {
-    address = address.substr(1, address.size() - 2);
-  }
-  if (address.find(':') == std::string_view::npos || address.size() > 64) return false;
-  const std::string text(address);
-  std::array<unsigned char, 16> octets{};
-  if (::inet_pton(AF_INET6, text.c_str(), octets.data()) != 1) return false;
-  for (const unsigned char o : octets) {
-    if (o != 0) return false;
-  }
-  return true;
+  const auto literal = tc::address_from_literal(address);
+  return literal && literal->type() == tc::address_type::ipv6 && literal->is_null();
 }
 
 namespace {

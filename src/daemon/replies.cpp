@@ -1,9 +1,5 @@
 #include "replies.hpp"
 
-#include <arpa/inet.h>
-
-#include <array>
-
 #include "torctl/tc/frame.hpp"
 #include "torctl/tc/message.hpp"
 
@@ -15,18 +11,6 @@ frame_bytes encode(const tc::message& m) {
   frame_bytes out;
   if (!tc::encode_append(m, out)) out.clear();
   return out;
-}
-
-std::optional<tc::address> address_of(std::string_view text,
-                                      std::array<std::uint8_t, 16>& storage) {
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
-    text = text.substr(1, text.size() - 2);
-  }
-  const std::string s(text);
-  std::array<std::uint8_t, 4> v4{};
-  if (::inet_pton(AF_INET, s.c_str(), v4.data()) == 1) return tc::address::ipv4(v4);
-  if (::inet_pton(AF_INET6, s.c_str(), storage.data()) == 1) return tc::address::ipv6(storage);
-  return std::nullopt;
 }
 
 }  // namespace
@@ -64,9 +48,8 @@ frame_bytes confvalue_frame(
 }
 
 frame_bytes addressmapped_frame(const client::address_mapping& m) {
-  std::array<std::uint8_t, 16> from_v6{}, to_v6{};
-  const tc::address from = address_of(m.from, from_v6).value_or(tc::address::hostname(m.from));
-  const tc::address to = address_of(m.to, to_v6).value_or(tc::address::hostname(m.to));
+  const tc::address from = tc::address_from_literal(m.from).value_or(tc::address::hostname(m.from));
+  const tc::address to = tc::address_from_literal(m.to).value_or(tc::address::hostname(m.to));
   frame_bytes out;
   if (!tc::encode_append(tc::addressmapped_message{from, to}, out)) {
     return error_frame(tc::error_code::internal, "Tor's mapping cannot be carried in TC");

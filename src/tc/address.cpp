@@ -1,5 +1,7 @@
 #include "torctl/tc/address.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -181,6 +183,22 @@ std::uint8_t* write_address(const address& a, std::uint8_t* out) noexcept {
   const bytes_view ip = a.ip_octets();
   std::memcpy(out, ip.data(), ip.size());
   return out + ip.size();
+}
+
+std::optional<address> address_from_literal(std::string_view text) noexcept {
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    text = text.substr(1, text.size() - 2);
+  }
+  char literal[64];  // longer than any address literal (INET6_ADDRSTRLEN is 46)
+  if (text.size() >= sizeof literal) return std::nullopt;
+  std::memcpy(literal, text.data(), text.size());
+  literal[text.size()] = '\0';
+  std::array<std::uint8_t, ipv6_size> octets{};
+  if (::inet_pton(AF_INET, literal, octets.data()) == 1) {
+    return address::ipv4({octets[0], octets[1], octets[2], octets[3]});
+  }
+  if (::inet_pton(AF_INET6, literal, octets.data()) == 1) return address::ipv6(octets);
+  return std::nullopt;
 }
 
 }  // namespace torctl::tc

@@ -31,6 +31,19 @@ TEST(Address, TextForms) {
   EXPECT_EQ(address::hostname("example.com").to_string(), "example.com");
 }
 
+TEST(Address, LiteralsAreReadBackFromText) {
+  EXPECT_EQ(address_from_literal("127.192.0.10"), address::ipv4({127, 192, 0, 10}));
+  EXPECT_EQ(address_from_literal("::"), address::ipv6({}));
+  EXPECT_EQ(address_from_literal("[::0]"), address::ipv6({}));
+  EXPECT_EQ(address_from_literal("[::1]"),
+            address::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+  for (const char* text :
+       {"example.com", ".", "", "[]", "1.2.3", "1.2.3.4.5", "::g", "[::1", "127.0.0.1 "}) {
+    EXPECT_EQ(address_from_literal(text), std::nullopt) << text;
+  }
+  EXPECT_EQ(address_from_literal(std::string(100, '1')), std::nullopt);
+}
+
 TEST(Address, EqualityFollowsTypeAndValue) {
   EXPECT_EQ(address::ipv4({1, 2, 3, 4}), address::ipv4({1, 2, 3, 4}));
   EXPECT_NE(address::ipv4({1, 2, 3, 4}), address::ipv4({1, 2, 3, 5}));

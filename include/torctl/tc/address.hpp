@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,11 @@ class address {
     host_text host_;
   };
 };
+
+// An IPv4 or IPv6 address literal as text ("127.0.0.1", "::1", "[::1]": an IPv6 address
+// may be in brackets, as the text protocol writes it); nullopt for anything else (a
+// hostname, say).
+std::optional<address> address_from_literal(std::string_view text) noexcept;
 
 // Reads one address from the front of `rest` and advances past it.
 result<address, decode_error> decode_address(bytes_view& rest) noexcept;
