@@ -45,6 +45,9 @@ inline const dialect& dialect_for(protocol p) noexcept {
 // `text` quoted and escaped for an error message (keys and values are untrusted).
 std::string shown(std::string_view text);
 
+// Text from the server, for an error message: control octets become '?'.
+std::string printable(std::string_view text);
+
 // An IPv6 literal, with or without brackets, whose 16 octets are all zero.
 bool is_zero_ipv6(std::string_view address);
 

@@ -40,8 +40,7 @@ result<tc::message, error> decode(const tc_frame& f, std::string_view what) {
 }
 
 error refused(const tc::error_message& e, std::string_view what) {
-  std::string text;
-  for (const char c : e.text) text.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  const std::string text = printable(e.text);
   char code[8];
   std::snprintf(code, sizeof code, "0x%04X", static_cast<unsigned>(e.code));
   error out(errc::refused, std::string(what) + " refused: " + std::string(tc::describe(e.code)) +

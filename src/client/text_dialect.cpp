@@ -12,6 +12,14 @@ std::string shown(std::string_view text) {
   return tc::quoted(text);
 }
 
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';
+  }
+  return out;
+}
+
 bool is_zero_ipv6(std::string_view address) {
   const auto literal = tc::address_from_literal(address);
   return literal && literal->type() == tc::address_type::ipv6 && literal->is_null();
@@ -24,8 +32,8 @@ const text::reply& reply_of(const raw_reply& r) {
 }
 
 error refused(std::uint16_t status, std::string_view text, std::string_view what) {
-  error e(errc::refused, std::string(what) + " refused: " + std::to_string(status) + ' ');
-  for (const char c : text) e.message.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  error e(errc::refused,
+          std::string(what) + " refused: " + std::to_string(status) + ' ' + printable(text));
   e.tor_status = status;
   return e;
 }

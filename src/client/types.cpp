@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "torctl/text/arguments.hpp"
+
 namespace torctl::client {
 
 namespace {
@@ -26,15 +28,6 @@ constexpr std::array<signal_name, 10> signal_names = {{
     {signal::dormant, "DORMANT", ""},
 }};
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
-    if (upper(a[i]) != upper(b[i])) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string_view to_string(signal s) noexcept {
@@ -46,8 +39,8 @@ std::string_view to_string(signal s) noexcept {
 
 std::optional<signal> signal_from_name(std::string_view name) noexcept {
   for (const signal_name& n : signal_names) {
-    if (equal_ignoring_case(name, n.name) ||
-        (!n.posix.empty() && equal_ignoring_case(name, n.posix))) {
+    if (text::equal_ignoring_case(name, n.name) ||
+        (!n.posix.empty() && text::equal_ignoring_case(name, n.posix))) {
       return n.value;
     }
   }

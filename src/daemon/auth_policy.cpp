@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "option_names.hpp"
 #include "torctl/auth/password.hpp"
+#include "torctl/text/arguments.hpp"
 
 namespace torctl::daemon {
 
@@ -28,7 +28,7 @@ bool is_usable_hash(std::string_view hash) {
 }  // namespace
 
 bool auth_policy::owns(std::string_view key) noexcept {
-  return same_option(key, cookie_key) || same_option(key, password_key);
+  return text::equal_ignoring_case(key, cookie_key) || text::equal_ignoring_case(key, password_key);
 }
 
 result<auth_policy, std::string> auth_policy::load(const std::string& path) {
@@ -44,9 +44,9 @@ result<auth_policy, std::string> auth_policy::load(const std::string& path) {
     const std::size_t space = line.find(' ');
     const std::string_view key = std::string_view(line).substr(0, space);
     const std::string value = space == std::string::npos ? "" : line.substr(space + 1);
-    if (same_option(key, cookie_key) && (value == "0" || value == "1")) {
+    if (text::equal_ignoring_case(key, cookie_key) && (value == "0" || value == "1")) {
       out.cookie_ = value == "1";
-    } else if (same_option(key, password_key) && is_usable_hash(value)) {
+    } else if (text::equal_ignoring_case(key, password_key) && is_usable_hash(value)) {
       out.hashes_.push_back(value);
     } else {
       return failure{path + ":" + std::to_string(number) + ": not a " + std::string(cookie_key) +
@@ -94,7 +94,7 @@ result<auth_policy, policy_error> auth_policy::with(
   auth_policy out = *this;
   bool hashes_given = false;
   for (const tc::config_entry& e : entries) {
-    if (same_option(e.key, cookie_key)) {
+    if (text::equal_ignoring_case(e.key, cookie_key)) {
       if (!e.value) {
         out.cookie_ = false;
       } else if (*e.value == "0" || *e.value == "1") {
@@ -103,7 +103,7 @@ result<auth_policy, policy_error> auth_policy::with(
         return failure{policy_error{tc::error_code::invalid_value,
                                     std::string(cookie_key) + " must be 0 or 1"}};
       }
-    } else if (same_option(e.key, password_key)) {
+    } else if (text::equal_ignoring_case(e.key, password_key)) {
       if (!hashes_given) out.hashes_.clear();  // a key given replaces all its values
       hashes_given = true;
       if (!e.value) continue;
@@ -122,7 +122,7 @@ result<auth_policy, policy_error> auth_policy::with(
 std::vector<std::pair<std::string, std::optional<std::string>>> auth_policy::values(
     std::string_view key) const {
   std::vector<std::pair<std::string, std::optional<std::string>>> out;
-  if (same_option(key, cookie_key)) {
+  if (text::equal_ignoring_case(key, cookie_key)) {
     out.emplace_back(std::string(cookie_key), cookie_ ? "1" : "0");
   } else if (hashes_.empty()) {
     out.emplace_back(std::string(password_key), std::nullopt);

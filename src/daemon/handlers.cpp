@@ -4,9 +4,9 @@
 
 #include <array>
 
-#include "option_names.hpp"
 #include "replies.hpp"
 #include "session.hpp"
+#include "torctl/text/arguments.hpp"
 #include "upstream.hpp"
 
 namespace torctl::daemon {
@@ -74,9 +74,9 @@ void getconf(server_state& state, const session_ptr& s, const tc::getconf_messag
   job->s = s;
   job->place = place;
   for (std::string_view key : m.keys) {
-    const auto what = auth_policy::owns(key)        ? getconf_job::kind::policy
-                      : same_option(key, "version") ? getconf_job::kind::version
-                                                    : getconf_job::kind::tor;
+    const auto what = auth_policy::owns(key)                      ? getconf_job::kind::policy
+                      : text::equal_ignoring_case(key, "version") ? getconf_job::kind::version
+                                                                  : getconf_job::kind::tor;
     if (job->parts.empty() || job->parts.back().what != what || what != getconf_job::kind::tor) {
       job->parts.push_back({what, {}, {}, std::nullopt});
     }
@@ -226,7 +226,7 @@ bool is_managed_option(std::string_view key) noexcept {
                                                               "__OwningControllerProcess",
                                                               "ControlPortFileGroupReadable"};
   for (const std::string_view m : managed) {
-    if (same_option(key, m)) return true;
+    if (text::equal_ignoring_case(key, m)) return true;
   }
   return false;
 }

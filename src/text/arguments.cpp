@@ -20,6 +20,15 @@ constexpr std::array<bool, 256> keyword_octets = [] {
 
 }  // namespace
 
+bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 bool is_keyword(std::string_view text) noexcept {
   if (text.empty()) return false;
   for (const char c : text) {

@@ -75,3 +75,18 @@ TEST(Arguments, RestIsWhatRemains) {
 
 }  // namespace
 }  // namespace torctl::text
+
+namespace torctl::text {
+namespace {
+
+TEST(Arguments, NamesCompareWithoutRegardToAsciiCase) {
+  EXPECT_TRUE(equal_ignoring_case("SocksPort", "socksport"));
+  EXPECT_TRUE(equal_ignoring_case("HUP", "hup"));
+  EXPECT_TRUE(equal_ignoring_case("", ""));
+  EXPECT_FALSE(equal_ignoring_case("SocksPort", "SocksPorts"));
+  EXPECT_FALSE(equal_ignoring_case("a_b", "a-b"));
+  EXPECT_FALSE(equal_ignoring_case("\xc3\xa9", "\xc3\x89")) << "only ASCII letters fold";
+}
+
+}  // namespace
+}  // namespace torctl::text

@@ -53,6 +53,10 @@ class argument_reader {
   bool failed_ = false;
 };
 
+// ASCII comparison without regard to case, as Tor matches command keywords, option names
+// and signal names ("socksport" is SocksPort).
+bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept;
+
 // True for 1*(ALNUM / "_"), the shape of an argument keyword.
 bool is_keyword(std::string_view text) noexcept;
 
