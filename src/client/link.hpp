@@ -95,7 +95,6 @@ class link : public std::enable_shared_from_this<link> {
   std::function<void(std::shared_ptr<link>)> reconnect_hook;
   // Queues a link event (never dropped by the overflow policy).
   void push_link_event(link_change change, std::string reason);
-  void set_state(state s) noexcept { state_ = s; }
 
   state current_state() const noexcept { return state_; }
   protocol proto() const noexcept { return proto_; }
@@ -140,8 +139,7 @@ class link : public std::enable_shared_from_this<link> {
 
   std::optional<socket_type> socket_;
   std::uint64_t generation_ = 0;  // bumped whenever the socket is replaced or dropped
-  std::string out_;               // commands waiting for the write in flight
-  std::string in_flight_;         // the octets of the write in flight
+  std::string out_;               // commands waiting for the write in flight (which owns its own)
   bool writing_ = false;
   bool wipe_out_ = false;  // out_ holds a credential
   std::vector<std::uint8_t> read_buffer_;

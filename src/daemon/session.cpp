@@ -186,7 +186,11 @@ void session::flush() {
   bool paused = answers_.size() >= max_requests_in_flight;
   while (!answers_.empty() && answers_.front().ready) {
     pending_answer& a = answers_.front();
-    out_.insert(out_.end(), a.frames.begin(), a.frames.end());
+    if (out_.empty()) {
+      out_.swap(a.frames);  // the common case: nothing else waits, so no copy
+    } else {
+      out_.insert(out_.end(), a.frames.begin(), a.frames.end());
+    }
     const bool then_close = a.then_close;
     answers_.pop_front();
     ++first_place_;
