@@ -279,6 +279,15 @@ TEST_F(TcClient, RawFramesComeBackAsSent) {
   EXPECT_EQ(text->front().type, 0x0000);  // ERROR, as it came
 }
 
+// Opening a TC connection to a peer that is not a working TC server (it fails).
+outcome<connection> open_tc(std::uint16_t port) {
+  asio::io_context io;
+  connect_options o;
+  o.protocol = protocol::tc;
+  o.endpoints = {endpoint::tcp("127.0.0.1", port)};
+  return run_sync(io, connection::open(io.get_executor(), std::move(o)));
+}
+
 // Tor's own control port answers TC with this ERROR (seen with Debian's tor 0.4.9).
 TEST(TcClientDiagnosis, TorsOwnControlPortIsNamed) {
   scripted_peer tor([](peer_session& s) {
@@ -288,11 +297,7 @@ TEST(TcClientDiagnosis, TorsOwnControlPortIsNamed) {
                              "upgrade your controller."});
     s.wait_for_close();
   });
-  asio::io_context io;
-  connect_options o;
-  o.protocol = protocol::tc;
-  o.endpoints = {endpoint::tcp("127.0.0.1", tor.port())};
-  auto c = run_sync(io, connection::open(io.get_executor(), std::move(o)));
+  auto c = open_tc(tor.port());
   ASSERT_FALSE(c.has_value());
   EXPECT_TRUE(c.error().is(errc::wrong_service));
   EXPECT_NE(c.error().message.find("speaks only the text protocol"), std::string::npos)
@@ -304,11 +309,7 @@ TEST(TcClientDiagnosis, ATextServerIsNamed) {
     s.read_frame();
     s.send("514 Authentication required.\r\n");
   });
-  asio::io_context io;
-  connect_options o;
-  o.protocol = protocol::tc;
-  o.endpoints = {endpoint::tcp("127.0.0.1", text.port())};
-  auto c = run_sync(io, connection::open(io.get_executor(), std::move(o)));
+  auto c = open_tc(text.port());
   ASSERT_FALSE(c.has_value());
   EXPECT_TRUE(c.error().is(errc::wrong_service)) << c.error().message;
   EXPECT_NE(c.error().message.find("text control protocol, not TC"), std::string::npos)
@@ -320,11 +321,7 @@ TEST(TcClientDiagnosis, FailedAuthenticationKeepsTheCode) {
     if (!s.read_frame()) return;
     s.send(tc::error_message{tc::error_code::failed_authentication, "wrong cookie"});
   });
-  asio::io_context io;
-  connect_options o;
-  o.protocol = protocol::tc;
-  o.endpoints = {endpoint::tcp("127.0.0.1", server.port())};
-  auto c = run_sync(io, connection::open(io.get_executor(), std::move(o)));
+  auto c = open_tc(server.port());
   ASSERT_FALSE(c.has_value());
   EXPECT_TRUE(c.error().is(errc::authentication_failed));
   EXPECT_EQ(c.error().tc_code, 0x0008);
