@@ -1,0 +1,730 @@
+// torctld's event fan-out, in one run. A fake Tor (fake_tor.hpp) sends NOTICE events to
+// a torctld attached to it; N TC controllers (1, 10, 100 and 1,000 by default) subscribe
+// to log messages and receive every event as an EVENT frame. Measured:
+//
+// - throughput: the fake sends M events as fast as torctld takes them; the figure is
+//   N * M frames over the time from the fake's first line to the last frame read by the
+//   last controller;
+// - latency: 100 controllers, events paced (2,000 a second for 3 s), each stamped with
+//   CLOCK_MONOTONIC just before the fake writes it; a sample is the time a controller
+//   read it minus that stamp, for every (controller, event) pair;
+// - the same two straight from a fake Tor to one text-protocol reader, no torctld, so
+//   that the delay torctld adds is through minus direct.
+//
+// One thread reads every controller's socket (epoll, large reads) and checks every
+// frame: EVENT, log-message code, NUL-terminated, the fake's exact text, numbers in
+// order with no gap and nothing extra. Any fault ends the run with status 1, which is
+// what the ctest smoke run (--quick) checks; it asserts no timings.
+//
+// Usage: torctld_events_bench TORCTLD [--quick] [--json] [--subscribers 1,10,100,1000]
+//          [--frames F] [--rate EVENTS_PER_S] [--seconds S] [--verbose]
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fake_tor.hpp"
+
+namespace fs = std::filesystem;
+using namespace torctl::bench;
+
+namespace {
+
+[[noreturn]] void die(const std::string& why) {
+  throw std::runtime_error(why);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), size);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A blocking TCP connection to 127.0.0.1:port, or -1 (errno says why).
+int connect_loopback(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
+}
+
+void send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) die(std::string("send: ") + std::strerror(errno));
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// CPU seconds a process has used (user + system), from /proc.
+double process_cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string skipped;
+  for (int i = 3; i < 14; ++i) fields >> skipped;  // state .. cmajflt: fields 3 to 13
+  double user = 0, system = 0;
+  fields >> user >> system;
+  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double thread_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_THREAD, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+long status_kib(pid_t pid, const char* field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
+  }
+  return -1;
+}
+
+// torctld attached to the fake Tor, in a temporary directory. It is stopped by its PID
+// (SIGTERM, then SIGKILL after 5 s) and the directory removed, however the run ends; if
+// this program is killed, the kernel sends torctld SIGTERM (PR_SET_PDEATHSIG).
+class torctld_process {
+ public:
+  torctld_process(const std::string& program, std::uint16_t tor_port) {
+    dir_ = (fs::temp_directory_path() / "torctld-events-bench-XXXXXX").string();
+    if (::mkdtemp(dir_.data()) == nullptr) die("mkdtemp failed");
+    port_ = free_port();
+    // Everything the child needs is made before fork: between fork and exec it only
+    // makes system calls, since the fake Tor's thread exists.
+    const std::string log = dir_ + "/torctld.log", data = dir_ + "/data";
+    const std::string tor = "127.0.0.1:" + std::to_string(tor_port);
+    const std::string listen = "127.0.0.1:" + std::to_string(port_);
+    const pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ < 0) die("fork failed");
+    if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (::getppid() != parent) ::_exit(127);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd >= 0) ::dup2(fd, STDERR_FILENO);
+      ::execl(program.c_str(), program.c_str(), "--tor-control", tor.c_str(), "--data-dir",
+              data.c_str(), "--listen", listen.c_str(), "--log-level", "warn", nullptr);
+      ::_exit(127);
+    }
+  }
+  ~torctld_process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      for (int i = 0; i < 500 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (i == 499) {
+          ::kill(pid_, SIGKILL);
+          ::waitpid(pid_, &status, 0);
+        }
+      }
+    }
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  torctld_process(const torctld_process&) = delete;
+  torctld_process& operator=(const torctld_process&) = delete;
+
+  pid_t pid() const noexcept { return pid_; }
+  std::uint16_t port() const noexcept { return port_; }
+  std::string log() const { return read_text(dir_ + "/torctld.log"); }
+
+  // Returns once torctld accepts connections (it listens once attached to its Tor).
+  void wait_listening() {
+    for (int i = 0; i < 300; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        die("torctld exited at start (status " + std::to_string(status) + "):\n" + log());
+      }
+      const int fd = connect_loopback(port_);
+      if (fd >= 0) {
+        ::close(fd);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    die("torctld did not listen within 15 s:\n" + log());
+  }
+  // Throws, with torctld's log, if it has exited.
+  void check_alive() {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      die("torctld exited (status " + std::to_string(status) + "):\n" + log());
+    }
+  }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// Every subscriber's socket, read by this thread through one epoll set with large reads
+// into one shared buffer; a frame or line cut by a read waits in its subscriber's `rest`.
+// Each subscriber must receive exactly events 0 .. expected-1 of the fake, in order.
+class fanout {
+ public:
+  // `delays`, when given, receives read time minus stamp for every event (nanoseconds).
+  fanout(std::uint64_t expected, std::vector<std::int64_t>* delays)
+      : expected_(expected), delays_(delays), buffer_(read_size + max_frame) {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) die("epoll_create1 failed");
+  }
+  ~fanout() {
+    for (const subscriber& s : subscribers_) ::close(s.fd);
+    ::close(epoll_);
+  }
+  fanout(const fanout&) = delete;
+  fanout& operator=(const fanout&) = delete;
+
+  // Takes a connected socket. A TC subscriber owes two DONEs (AUTHENTICATE, SETEVENTS)
+  // before its events; a text subscriber has had its replies already.
+  void add(int fd, bool tc) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    subscriber s;
+    s.fd = fd;
+    s.tc = tc;
+    s.replies_due = tc ? 2 : 0;
+    if (!tc) ++ready_;
+    epoll_event e{};
+    e.events = EPOLLIN;
+    e.data.u64 = subscribers_.size();
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &e) != 0) die("epoll_ctl failed");
+    subscribers_.push_back(std::move(s));
+  }
+  std::size_t size() const noexcept { return subscribers_.size(); }
+
+  // Reads until every subscriber has had its replies.
+  void wait_ready(torctld_process* d) {
+    read_until([this] { return ready_ == subscribers_.size(); }, d, "the DONEs");
+  }
+  // Reads until every subscriber has every event; the time of the read that ended it.
+  std::int64_t wait_complete(torctld_process* d) {
+    read_until([this] { return complete_ == subscribers_.size(); }, d, "all events");
+    return completed_at_;
+  }
+  // Reads for `ms` more: anything that arrives now is an extra frame (read() throws).
+  void expect_silence(int ms) {
+    const std::int64_t until = monotonic_ns() + std::int64_t{ms} * 1'000'000;
+    for (std::int64_t now; (now = monotonic_ns()) < until;) {
+      pump(static_cast<int>((until - now) / 1'000'000) + 1);
+    }
+  }
+
+ private:
+  static constexpr std::size_t read_size = std::size_t{1} << 20;
+  static constexpr std::size_t max_frame = 4 + 65535;
+  // Nothing read for this long while something is due: the run has failed.
+  static constexpr int idle_limit_ms = 20000;
+
+  struct subscriber {
+    int fd = -1;
+    bool tc = true;
+    int replies_due = 0;
+    std::uint64_t next = 0;  // the number of the event due next
+    std::string rest;
+  };
+
+  template <class Done>
+  void read_until(Done done, torctld_process* d, const char* what) {
+    std::int64_t last_progress = monotonic_ns();
+    while (!done()) {
+      if (pump(1000) > 0) {
+        last_progress = monotonic_ns();
+      } else if (monotonic_ns() - last_progress > std::int64_t{idle_limit_ms} * 1'000'000) {
+        die("nothing arrived for " + std::to_string(idle_limit_ms / 1000) + " s while waiting " +
+            "for " + what + ": " + progress());
+      } else if (d != nullptr) {
+        d->check_alive();
+      }
+    }
+  }
+
+  std::string progress() const {
+    std::uint64_t low = expected_, high = 0;
+    for (const subscriber& s : subscribers_) {
+      low = std::min(low, s.next);
+      high = std::max(high, s.next);
+    }
+    return std::to_string(ready_) + " of " + std::to_string(subscribers_.size()) +
+           " subscribers ready, " + std::to_string(complete_) + " complete; events received " +
+           "per subscriber from " + std::to_string(low) + " to " + std::to_string(high) + " of " +
+           std::to_string(expected_);
+  }
+
+  // One epoll_wait and a read of each ready socket; returns the octets read.
+  std::size_t pump(int timeout_ms) {
+    epoll_event ready[1024];
+    const int n = ::epoll_wait(epoll_, ready, 1024, timeout_ms);
+    if (n < 0 && errno != EINTR) die("epoll_wait failed");
+    std::size_t total = 0;
+    for (int i = 0; i < n; ++i) total += read(ready[i].data.u64);
+    return total;
+  }
+
+  std::size_t read(std::size_t index) {
+    subscriber& s = subscribers_[index];
+    const std::size_t kept = s.rest.size();
+    std::memcpy(buffer_.data(), s.rest.data(), kept);
+    const ssize_t n = ::read(s.fd, buffer_.data() + kept, read_size);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) return 0;
+      die("subscriber " + std::to_string(index) + ": read: " + std::strerror(errno));
+    }
+    if (n == 0) {
+      die("subscriber " + std::to_string(index) + " was disconnected by torctld after " +
+          std::to_string(s.next) + " of " + std::to_string(expected_) + " events");
+    }
+    const std::int64_t now = monotonic_ns();
+    const std::size_t size = kept + static_cast<std::size_t>(n);
+    const std::size_t used = s.tc ? frames(index, s, size, now) : lines(index, s, size, now);
+    s.rest.assign(reinterpret_cast<const char*>(buffer_.data()) + used, size - used);
+    return static_cast<std::size_t>(n);
+  }
+
+  // Consumes the whole TC frames at the front of the buffer; returns the octets used.
+  std::size_t frames(std::size_t index, subscriber& s, std::size_t size, std::int64_t now) {
+    const std::uint8_t* p = buffer_.data();
+    std::size_t at = 0;
+    while (size - at >= 4) {
+      const std::size_t length = std::size_t{p[at]} << 8 | p[at + 1];
+      const unsigned type = unsigned{p[at + 2]} << 8 | p[at + 3];
+      if (size - at - 4 < length) break;
+      const std::uint8_t* body = p + at + 4;
+      at += 4 + length;
+      if (s.replies_due > 0) {
+        if (type != 0x0001 || length != 0) fault(index, s, "expected DONE", type, body, length);
+        if (--s.replies_due == 0) ++ready_;
+        continue;
+      }
+      // EVENT: code 0x0005 (log message), the text, a NUL.
+      if (type != 0x0006 || length < 3 || body[0] != 0 || body[1] != 0x05 ||
+          body[length - 1] != 0) {
+        fault(index, s, "expected EVENT of a log message", type, body, length);
+      }
+      const std::string_view text(reinterpret_cast<const char*>(body) + 2, length - 3);
+      event(index, s, text, now);
+    }
+    return at;
+  }
+
+  // Consumes the whole text lines at the front of the buffer; returns the octets used.
+  std::size_t lines(std::size_t index, subscriber& s, std::size_t size, std::int64_t now) {
+    const std::string_view all(reinterpret_cast<const char*>(buffer_.data()), size);
+    std::size_t at = 0;
+    for (std::size_t end; (end = all.find("\r\n", at)) != std::string_view::npos; at = end + 2) {
+      const std::string_view line = all.substr(at, end - at);
+      if (line.substr(0, 11) != "650 NOTICE ")
+        die("direct reader: unexpected line " + std::string(line.substr(0, 80)));
+      event(index, s, line.substr(11), now);
+    }
+    return at;
+  }
+
+  void event(std::size_t index, subscriber& s, std::string_view text, std::int64_t now) {
+    std::int64_t stamp = 0;
+    std::uint64_t seq = 0;
+    if (!parse_notice(text, stamp, seq)) {
+      die("subscriber " + std::to_string(index) + ": event " + std::to_string(s.next) +
+          " has a text the fake Tor did not send: \"" + std::string(text.substr(0, 80)) + "\"");
+    }
+    if (seq != s.next) {
+      die("subscriber " + std::to_string(index) + ": expected event " + std::to_string(s.next) +
+          ", received event " + std::to_string(seq) +
+          (seq > s.next ? " (events missing)" : " (out of order or repeated)"));
+    }
+    if (++s.next > expected_) {
+      die("subscriber " + std::to_string(index) + ": more events than the fake Tor sent");
+    }
+    if (delays_ != nullptr) delays_->push_back(now - stamp);
+    if (s.next == expected_) {
+      ++complete_;
+      completed_at_ = now;
+    }
+  }
+
+  [[noreturn]] void fault(std::size_t index, const subscriber& s, const char* expected,
+                          unsigned type, const std::uint8_t* body, std::size_t length) {
+    char head[64];
+    std::snprintf(head, sizeof head, ", received type 0x%04x with %zu octets", type, length);
+    std::string why = "subscriber " + std::to_string(index) + " after " + std::to_string(s.next) +
+                      " events: " + expected + head;
+    if (type == 0x0000 && length >= 2) {  // ERROR: code and text
+      std::snprintf(head, sizeof head, ": ERROR 0x%02x%02x ", body[0], body[1]);
+      why += head + std::string(reinterpret_cast<const char*>(body) + 2, length - 2);
+    }
+    die(why);
+  }
+
+  std::uint64_t expected_;
+  std::vector<std::int64_t>* delays_;
+  std::vector<std::uint8_t> buffer_;
+  std::vector<subscriber> subscribers_;
+  std::size_t ready_ = 0;
+  std::size_t complete_ = 0;
+  std::int64_t completed_at_ = 0;
+  int epoll_ = -1;
+};
+
+// `n` TC controllers of torctld, each having sent AUTHENTICATE (empty) and SETEVENTS
+// [log message], with their DONEs read.
+void add_tc_subscribers(fanout& f, torctld_process& d, std::size_t n) {
+  // AUTHENTICATE, empty body; SETEVENTS, one code: 0x0005.
+  static constexpr char hello[] = {0, 0, 0, 7, 0, 2, 0, 5, 0, 5};
+  for (std::size_t i = 0; i < n; ++i) {
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+      fd = connect_loopback(d.port());
+      if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (fd < 0) die("cannot connect to torctld: " + std::string(std::strerror(errno)));
+    send_all(fd, std::string_view(hello, sizeof hello));
+    f.add(fd, true);
+  }
+  f.wait_ready(&d);
+}
+
+// One text connection to the fake Tor, authenticated and subscribed to NOTICE.
+void add_text_subscriber(fanout& f, std::uint16_t port) {
+  const int fd = connect_loopback(port);
+  if (fd < 0) die("cannot connect to the fake Tor");
+  send_all(fd, "PROTOCOLINFO 1\r\nAUTHENTICATE\r\nSETEVENTS NOTICE\r\n");
+  std::string in;
+  int finals = 0;  // one final "250 " line per command
+  while (finals < 3) {
+    char buffer[4096];
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) die("the fake Tor closed the direct connection");
+    in.append(buffer, static_cast<std::size_t>(n));
+    for (std::size_t end; finals < 3 && (end = in.find("\r\n")) != std::string::npos;) {
+      if (in.compare(0, 3, "250") != 0) die("the fake Tor answered " + in.substr(0, end));
+      if (in[3] == ' ') ++finals;
+      in.erase(0, end + 2);
+    }
+  }
+  f.add(fd, false);
+}
+
+struct throughput_row {
+  std::string label;
+  std::size_t subscribers = 0;
+  std::uint64_t events = 0;
+  double seconds = 0;
+  double torctld_cpu = 0;  // of one core, over `seconds`
+  double reader_cpu = 0;
+  long torctld_rss_kib = 0;
+  double frames_per_second() const { return static_cast<double>(events * subscribers) / seconds; }
+};
+
+struct latency_row {
+  std::string label;
+  std::size_t subscribers = 0;
+  std::size_t samples = 0;
+  double p50_us = 0, p99_us = 0, max_us = 0;
+};
+
+latency_row summarize(std::string label, std::size_t subscribers, std::vector<std::int64_t> d) {
+  std::sort(d.begin(), d.end());
+  const auto at = [&](double q) {
+    const std::size_t i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(d.size())));
+    return static_cast<double>(d[std::min(d.size() - 1, i == 0 ? 0 : i - 1)]) / 1e3;
+  };
+  return {std::move(label), subscribers, d.size(), at(0.50), at(0.99), at(1.0)};
+}
+
+throughput_row finish_throughput(fanout& f, fake_tor& source, torctld_process* d, std::string label,
+                                 std::uint64_t events) {
+  const double cpu_before = d != nullptr ? process_cpu_seconds(d->pid()) : 0;
+  const double reader_before = thread_cpu_seconds();
+  source.start(events, 0);
+  const std::int64_t last_frame = f.wait_complete(d);
+  const fake_tor::emission sent = source.wait();
+  if (!sent.failure.empty()) die("the fake Tor: " + sent.failure);
+  throughput_row r;
+  r.label = std::move(label);
+  r.subscribers = f.size();
+  r.events = events;
+  r.seconds = static_cast<double>(last_frame - sent.first_write) / 1e9;
+  r.reader_cpu = (thread_cpu_seconds() - reader_before) / r.seconds;
+  if (d != nullptr) {
+    r.torctld_cpu = (process_cpu_seconds(d->pid()) - cpu_before) / r.seconds;
+    r.torctld_rss_kib = status_kib(d->pid(), "VmRSS:");
+  }
+  f.expect_silence(100);
+  return r;
+}
+
+latency_row finish_latency(fanout& f, fake_tor& source, torctld_process* d, std::string label,
+                           std::uint64_t events, double rate, std::vector<std::int64_t>& delays) {
+  source.start(events, rate);
+  f.wait_complete(d);
+  const fake_tor::emission sent = source.wait();
+  if (!sent.failure.empty()) die("the fake Tor: " + sent.failure);
+  f.expect_silence(100);
+  return summarize(std::move(label), f.size(), std::move(delays));
+}
+
+// torctld has subscribed its Tor to NOTICE: it did so before answering the DONEs.
+void expect_subscribed(fake_tor& tor, torctld_process& d) {
+  if (!tor.wait_for_subscribers(1, 5000)) {
+    std::string sent;
+    for (const std::string& c : tor.commands()) sent += "\n  " + c;
+    die("torctld answered SETEVENTS but never asked its Tor for NOTICE events (does this " +
+        std::string("torctld deliver events?); what it sent its Tor:") + sent + "\n" + d.log());
+  }
+}
+
+// A whole number with thousands separators.
+std::string number(double v) {
+  char digits[32];
+  const int n = std::snprintf(digits, sizeof digits, "%.0f", v);
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    if (i > 0 && digits[i - 1] != '-' && (n - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string today() {
+  const std::time_t now = std::time(nullptr);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", std::gmtime(&now));
+  return text;
+}
+
+struct settings {
+  std::vector<std::size_t> subscribers{1, 10, 100, 1000};
+  std::uint64_t frames = 6'000'000;  // per throughput run: N * M, M at least min_events
+  std::uint64_t min_events = 10'000;
+  std::size_t latency_subscribers = 100;
+  double rate = 2000;  // events per second in the latency runs
+  double seconds = 3;
+  bool json = false;
+  bool verbose = false;
+};
+
+int run_bench(int argc, char** argv) {
+  if (argc < 2) die("usage: torctld_events_bench TORCTLD [--quick] [--json] ...");
+  const std::string program = argv[1];
+  settings s;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    const bool more = i + 1 < argc;
+    if (a == "--quick") {
+      s.frames = 200'000;
+      s.min_events = 200;
+      s.rate = 1000;
+      s.seconds = 1;
+    } else if (a == "--json") {
+      s.json = true;
+    } else if (a == "--verbose") {
+      s.verbose = true;
+    } else if (a == "--subscribers" && more) {
+      s.subscribers.clear();
+      std::istringstream list(argv[++i]);
+      for (std::string n; std::getline(list, n, ',');) s.subscribers.push_back(std::stoul(n));
+    } else if (a == "--frames" && more) {
+      s.frames = std::stoull(argv[++i]);
+    } else if (a == "--rate" && more) {
+      s.rate = std::stod(argv[++i]);
+    } else if (a == "--seconds" && more) {
+      s.seconds = std::stod(argv[++i]);
+    } else {
+      die("unknown argument " + a);
+    }
+  }
+  // A thousand controllers are a thousand descriptors here and in torctld (which
+  // raises its own limit too).
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &files);
+
+  std::vector<throughput_row> through;
+  std::vector<latency_row> latency;
+  const auto events_for = [&](std::size_t n) { return std::max(s.min_events, s.frames / n); };
+  const std::uint64_t paced = static_cast<std::uint64_t>(s.rate * s.seconds);
+  long peak_rss = 0;
+  {
+    fake_tor tor;
+    torctld_process d(program, tor.port());
+    d.wait_listening();
+    if (s.verbose) std::fprintf(stderr, "torctld pid %d\n", static_cast<int>(d.pid()));
+    for (const std::size_t n : s.subscribers) {
+      fanout f(events_for(n), nullptr);
+      add_tc_subscribers(f, d, n);
+      expect_subscribed(tor, d);
+      through.push_back(finish_throughput(f, tor, &d, "through torctld", events_for(n)));
+    }
+    std::vector<std::int64_t> delays;
+    delays.reserve(paced * s.latency_subscribers);
+    fanout f(paced, &delays);
+    add_tc_subscribers(f, d, s.latency_subscribers);
+    expect_subscribed(tor, d);
+    latency.push_back(finish_latency(f, tor, &d, "through torctld", paced, s.rate, delays));
+    peak_rss = status_kib(d.pid(), "VmHWM:");
+    if (s.verbose) {
+      for (const std::string& c : tor.commands()) std::fprintf(stderr, "to Tor: %s\n", c.c_str());
+    }
+  }
+  {
+    fake_tor direct;
+    {
+      fanout f(events_for(1), nullptr);
+      add_text_subscriber(f, direct.port());
+      through.push_back(finish_throughput(f, direct, nullptr, "direct (text)", events_for(1)));
+    }
+    std::vector<std::int64_t> delays;
+    delays.reserve(paced);
+    fanout f(paced, &delays);
+    add_text_subscriber(f, direct.port());
+    latency.push_back(finish_latency(f, direct, nullptr, "direct (text)", paced, s.rate, delays));
+  }
+
+  const latency_row& via = latency[0];
+  const latency_row& straight = latency[1];
+  const double added_p50 = via.p50_us - straight.p50_us, added_p99 = via.p99_us - straight.p99_us;
+  const throughput_row* at_1000 = nullptr;
+  for (const throughput_row& r : through) {
+    if (r.label == "through torctld" && r.subscribers == 1000) at_1000 = &r;
+  }
+
+  if (s.json) {
+    std::printf("{\"date\": \"%s\", \"throughput\": [", today().c_str());
+    for (std::size_t i = 0; i < through.size(); ++i) {
+      const throughput_row& r = through[i];
+      std::printf(
+          "%s\n  {\"path\": \"%s\", \"subscribers\": %zu, \"events\": %llu, \"seconds\": %.4f, "
+          "\"frames_per_second\": %.0f, \"events_per_second\": %.0f, \"torctld_cpu\": %.3f, "
+          "\"reader_cpu\": %.3f, \"torctld_rss_kib\": %ld}",
+          i == 0 ? "" : ",", r.label.c_str(), r.subscribers,
+          static_cast<unsigned long long>(r.events), r.seconds, r.frames_per_second(),
+          static_cast<double>(r.events) / r.seconds, r.torctld_cpu, r.reader_cpu,
+          r.torctld_rss_kib);
+    }
+    std::printf("],\n \"latency\": {\"rate\": %.0f, \"seconds\": %.1f, \"paths\": [", s.rate,
+                s.seconds);
+    for (std::size_t i = 0; i < latency.size(); ++i) {
+      const latency_row& r = latency[i];
+      std::printf(
+          "%s\n  {\"path\": \"%s\", \"subscribers\": %zu, \"samples\": %zu, \"p50_us\": %.1f, "
+          "\"p99_us\": %.1f, \"max_us\": %.1f}",
+          i == 0 ? "" : ",", r.label.c_str(), r.subscribers, r.samples, r.p50_us, r.p99_us,
+          r.max_us);
+    }
+    std::printf("],\n  \"added_p50_us\": %.1f, \"added_p99_us\": %.1f},\n", added_p50, added_p99);
+    std::printf(" \"torctld_peak_rss_kib\": %ld}\n", peak_rss);
+    return 0;
+  }
+
+  std::printf("torctld event fan-out: NOTICE events from a fake Tor as TC EVENT frames, %s\n",
+              today().c_str());
+  std::printf(
+      "\nThroughput: every event to every subscriber, timed from the fake Tor's first "
+      "line to the\nlast frame read by the last subscriber\n");
+  std::printf("%-16s %11s %10s %11s %8s %12s %11s %8s %7s %9s\n", "path", "subscribers", "events",
+              "frames", "seconds", "frames/s", "events/s", "torctld", "reader", "RSS KiB");
+  for (const throughput_row& r : through) {
+    const std::string cpu =
+        r.label == "through torctld" ? std::to_string(std::lround(r.torctld_cpu * 100)) + " %" : "";
+    std::printf(
+        "%-16s %11zu %10s %11s %8.2f %12s %11s %8s %5ld %% %9s\n", r.label.c_str(), r.subscribers,
+        number(static_cast<double>(r.events)).c_str(),
+        number(static_cast<double>(r.events * r.subscribers)).c_str(), r.seconds,
+        number(r.frames_per_second()).c_str(),
+        number(static_cast<double>(r.events) / r.seconds).c_str(), cpu.c_str(),
+        std::lround(r.reader_cpu * 100),
+        r.torctld_rss_kib > 0 ? number(static_cast<double>(r.torctld_rss_kib)).c_str() : "");
+  }
+  std::printf(
+      "(torctld, reader: CPU used over the run, in %% of one core; RSS: torctld's "
+      "after the run)\n");
+  std::printf(
+      "\nLatency: %s events at %s per second, read time minus the fake Tor's stamp "
+      "taken just\nbefore its write, over every (subscriber, event) pair\n",
+      number(static_cast<double>(paced)).c_str(), number(s.rate).c_str());
+  std::printf("%-18s %11s %10s %10s %10s %10s\n", "path", "subscribers", "samples", "p50 µs",
+              "p99 µs", "max µs");
+  for (const latency_row& r : latency) {
+    std::printf("%-18s %11zu %10zu %10.1f %10.1f %10.1f\n", r.label.c_str(), r.subscribers,
+                r.samples, r.p50_us, r.p99_us, r.max_us);
+  }
+  std::printf("%-18s %11s %10s %10.1f %10.1f\n", "added by torctld", "", "", added_p50, added_p99);
+  std::printf("\ntorctld's peak RSS: %s KiB\n", number(static_cast<double>(peak_rss)).c_str());
+  if (at_1000 != nullptr) {
+    std::printf("frames/s to 1,000 subscribers: %s (target at least 1,000,000): %s\n",
+                number(at_1000->frames_per_second()).c_str(),
+                at_1000->frames_per_second() >= 1e6 ? "met" : "not met");
+  }
+  if (via.subscribers == 100) {
+    std::printf("p99 added delay at 100 subscribers: %.0f µs (target at most 1 ms): %s\n",
+                added_p99, added_p99 <= 1000 ? "met" : "not met");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_bench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "torctld_events_bench: %s\n", e.what());
+    return 1;
+  }
+}
