@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "event_hub.hpp"
 #include "replies.hpp"
 #include "session.hpp"
 #include "torctl/text/arguments.hpp"
@@ -215,6 +216,14 @@ void getallmappings(server_state& state, const session_ptr& s, std::uint64_t pla
       });
 }
 
+void setevents(server_state& state, const session_ptr& s, const tc::setevents_message& m,
+               std::uint64_t place) {
+  const std::vector<tc::event_code> codes(m.codes.begin(), m.codes.end());
+  state.events->set_events(s, mask_of(codes), [s, place](std::optional<client::error> failed) {
+    s->answer(place, failed ? error_frame_for(*failed, request_kind::other) : done_frame());
+  });
+}
+
 }  // namespace
 
 bool is_managed_option(std::string_view key) noexcept {
@@ -254,10 +263,8 @@ void handle_request(server_state& state, const session_ptr& s, const tc::message
   if (std::holds_alternative<tc::getallmappings_message>(request)) {
     return getallmappings(state, s, place);
   }
-  if (const auto* e = std::get_if<tc::setevents_message>(&request)) {
-    s->events.assign(e->codes.begin(), e->codes.end());
-    return s->answer(place, done_frame());
-  }
+  if (const auto* e = std::get_if<tc::setevents_message>(&request))
+    return setevents(state, s, *e, place);
   // The decoder refuses every type a client does not send; nothing else arrives here.
   s->answer(place, error_frame(tc::error_code::unrecognized_type, "not a request"));
 }

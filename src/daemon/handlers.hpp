@@ -11,7 +11,7 @@
 //   SIGNAL        the signal on Tor
 //   MAPADDRESS    MAPADDRESS on Tor; ADDRESSMAPPED with the mapping Tor made
 //   GETALLMAPPINGS  every mapping Tor has, one ADDRESSMAPPED each, then DONE
-//   SETEVENTS     kept for this connection (events themselves: the events issue)
+//   SETEVENTS     this connection's codes; Tor gets the union of all (event_hub.hpp)
 //
 // A request's message views the session's read buffer: the handler copies what it
 // needs before it returns. Its answer goes to session::answer(place, ...), possibly

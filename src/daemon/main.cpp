@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "auth_policy.hpp"
+#include "event_hub.hpp"
 #include "listener.hpp"
 #include "server_state.hpp"
 #include "torctl/auth/cookie.hpp"
@@ -127,9 +128,11 @@ int main(int argc, char** argv) {
   fs::create_directories(o.data_dir, ec);
   if (ec || ::chmod(o.data_dir.c_str(), 0700) != 0) fail("cannot use " + o.data_dir);
 
-  asio::io_context io(1);
+  // The state outlives the io_context, whose handlers still hold sessions when it goes.
   td::server_state state;
+  asio::io_context io(1);
   state.executor = io.get_executor();
+  state.events = std::make_unique<td::event_hub>(state);
   state.policy_path = o.data_dir + "/torctld-auth.conf";
   prepare_torrc(o, state.policy_path);
   auto policy = td::auth_policy::load(state.policy_path);
@@ -187,13 +190,20 @@ int main(int argc, char** argv) {
       listeners.push_back(*l);
       spdlog::info("serving TC on {}", where.to_string());
     }
-    // Tor's events: for now only the link's own, which say whether Tor is still there.
+    // Tor's events, for the controllers; the link's own say whether Tor is still there.
     for (;;) {
       auto e = co_await tor->control().next_event();
       if (!e) {
         if (tor->launched()) shut_down(1, "tor exited: " + e.error().message);
         co_return;
       }
+      if (e->dropped_before() > 0) {
+        spdlog::warn("torctld fell behind Tor: {} events were lost", e->dropped_before());
+      }
+      if (const torctl::text::event* te = e->text()) state.events->publish(*te);
+      // Write once Tor's events in hand are all published: one write per controller
+      // for a whole read of Tor's socket.
+      if (tor->control().events_queued() == 0) state.events->flush();
       if (e->link() == client::link_change::lost) {
         if (tor->launched()) {
           // Tor exits soon after its control connection closes; its status tells whether
@@ -218,5 +228,14 @@ int main(int argc, char** argv) {
   io.run();
   listeners.clear();
   tor.reset();
+  state.tor = nullptr;
+  const td::counters& n = state.count;
+  spdlog::info(
+      "controllers: {} connected, {} authenticated, {} refused authentication, {} HTTP "
+      "and {} text-protocol clients refused, {} disconnected as slow readers",
+      n.opened, n.authenticated, n.refused_authentication, n.refused_http, n.refused_text,
+      n.disconnected_slow);
+  spdlog::info("events: {} from Tor, {} of them without a TC form", n.events_from_tor,
+               n.events_without_tc_form);
   return status;
 }

@@ -1,5 +1,5 @@
-// What every controller connection of one torctld shares: the Tor behind it, the
-// authentication policy and cookie, counters, and a read buffer (torctld runs on one
+// What every controller connection of one torctld shares: the Tor behind it, its events,
+// the authentication policy and cookie, counters, and a read buffer (torctld runs on one
 // thread, so one buffer serves every connection, and an idle connection holds none).
 #pragma once
 
@@ -16,6 +16,7 @@ namespace torctl::daemon {
 
 class upstream;
 class session;
+class event_hub;
 
 struct counters {
   std::uint64_t opened = 0;
@@ -23,7 +24,9 @@ struct counters {
   std::uint64_t refused_authentication = 0;
   std::uint64_t refused_http = 0;
   std::uint64_t refused_text = 0;
-  std::uint64_t disconnected_slow = 0;
+  std::uint64_t disconnected_slow = 0;  // more than max_output_octets unread
+  std::uint64_t events_from_tor = 0;
+  std::uint64_t events_without_tc_form = 0;  // statuses and kinds TC cannot express
   std::uint64_t closed = 0;
 };
 
@@ -39,6 +42,7 @@ inline constexpr std::size_t read_chunk = 64 * 1024;
 struct server_state {
   asio::any_io_executor executor;
   upstream* tor = nullptr;
+  std::unique_ptr<event_hub> events;
   auth_policy policy;
   std::string policy_path;  // DIR/torctld-auth.conf
   auth::secret cookie;      // what DIR/control_auth_cookie holds

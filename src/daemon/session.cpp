@@ -9,6 +9,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include "event_hub.hpp"
 #include "handlers.hpp"
 #include "replies.hpp"
 
@@ -41,6 +42,7 @@ session::session(server_state& state, socket_type socket, std::string peer)
 }
 
 session::~session() {
+  if (state_.events) state_.events->remove(*this);
   ++state_.count.closed;
   spdlog::info("conn {} closed", id_);
 }
@@ -53,6 +55,7 @@ void session::close(std::string_view why) {
   if (closed_) return;
   closed_ = closing_ = true;
   drop_answers();
+  if (state_.events) state_.events->remove(*this);
   wake_paused();
   spdlog::debug("conn {} closing: {}", id_, why);
   std::error_code ignored;
@@ -202,13 +205,7 @@ void session::flush() {
     }
   }
   wake_paused();
-  if (out_.size() + in_flight_ > max_output_octets) {
-    ++state_.count.disconnected_slow;
-    spdlog::warn("conn {} disconnected: more than {} octets unread (TC spec 4.2)", id_,
-                 max_output_octets);
-    close("output bound");
-    return;
-  }
+  if (over_output_bound()) return;
   if (!writing_) write_more();
   if (paused && answers_.size() < max_requests_in_flight) room_.cancel();
 }
@@ -230,27 +227,124 @@ void session::wake_paused() {
   }
 }
 
+// Octets waiting to be sent: answers, and events the cursors have not passed (those of
+// the write in flight included).
+std::uint64_t session::unsent() const noexcept {
+  std::uint64_t octets = out_.size() + written_.size();
+  for (std::size_t i = 0; i < event_kinds; ++i) {
+    if (has(codes_, i)) octets += state_.events->log(i).appended() - cursors_[i].position;
+  }
+  return octets;
+}
+
+// TC spec 4.2: a controller that lets this much queue up is cut off.
+bool session::over_output_bound() {
+  const std::uint64_t waiting = unsent();
+  if (waiting <= max_output_octets) return false;
+  ++state_.count.disconnected_slow;
+  spdlog::warn("conn {} disconnected: {} octets unread, more than {} (TC spec 4.2)", id_, waiting,
+               max_output_octets);
+  close("output bound");
+  return true;
+}
+
+void session::subscribe(event_mask codes) {
+  for (std::size_t i = 0; i < event_kinds; ++i) {
+    if (has(codes, i) == has(codes_, i)) continue;
+    // A write in flight must not move a cursor of a code that changed meanwhile.
+    sending_codes_ = static_cast<event_mask>(sending_codes_ & ~(1U << i));
+    cursors_[i] = has(codes, i) ? state_.events->log(i).end() : event_cursor{};
+  }
+  codes_ = codes;
+}
+
+void session::events_appended() {
+  if (marked_ || closed_) return;
+  marked_ = true;
+  state_.events->mark(shared_from_this());
+}
+
+void session::flush_events() {
+  marked_ = false;
+  if (closed_ || over_output_bound()) return;
+  if (!writing_) write_more();
+}
+
+// Lays out the events not yet sent as pieces of the shared logs, oldest first: runs of
+// one chunk's frames until another code's next frame is older. Sets sending_.
+void session::gather_events() {
+  sending_codes_ = codes_;
+  for (std::size_t i = 0; i < event_kinds; ++i) {
+    if (has(codes_, i)) sending_[i] = cursors_[i];
+  }
+  std::size_t octets = 0;
+  while (pieces_.size() < max_write_buffers - 1 && octets < max_write_octets) {
+    constexpr std::uint64_t none = ~std::uint64_t{0};
+    std::size_t first = event_kinds;
+    std::uint64_t oldest = none, next_oldest = none;
+    for (std::size_t i = 0; i < event_kinds; ++i) {
+      if (!has(codes_, i) || sending_[i].at_end()) continue;
+      const std::uint64_t n = sending_[i].chunk->numbers[sending_[i].frame];
+      if (n < oldest) {
+        next_oldest = oldest;
+        oldest = n;
+        first = i;
+      } else if (n < next_oldest) {
+        next_oldest = n;
+      }
+    }
+    if (first == event_kinds) break;
+    event_cursor& c = sending_[first];
+    const event_chunk& chunk = *c.chunk;
+    const std::size_t begin = chunk.begin_of(c.frame);
+    std::size_t end_frame = c.frame + 1;
+    while (end_frame < chunk.frames() && chunk.numbers[end_frame] < next_oldest &&
+           chunk.ends[end_frame] - begin <= max_write_octets - octets) {
+      ++end_frame;
+    }
+    const std::size_t size = chunk.ends[end_frame - 1] - begin;
+    pieces_.push_back(asio::buffer(chunk.data.get() + begin, size));
+    c.frame = end_frame;
+    c.position += size;
+    octets += size;
+  }
+}
+
+// The write in flight is done: the cursors move past what it carried.
+void session::sent_events() noexcept {
+  for (std::size_t i = 0; i < event_kinds; ++i) {
+    if (has(sending_codes_, i)) cursors_[i] = std::move(sending_[i]);
+    sending_[i] = event_cursor{};
+  }
+  sending_codes_ = 0;
+  pieces_.clear();
+  written_ = {};
+}
+
+// One write: the events due, then every answer that is ready (whole answers only).
 void session::write_more() {
   if (closed_) return;
-  if (out_.empty()) {
+  if (codes_ != 0) gather_events();
+  if (!out_.empty()) {
+    written_.swap(out_);
+    pieces_.push_back(asio::buffer(written_));
+  }
+  if (pieces_.empty()) {
     writing_ = false;
+    sent_events();  // nothing was gathered: only lets go of the copies of the cursors
     if (close_when_written_) close("answered, then closed");
     if (end_of_input_ && answers_.empty()) close("closed by the controller, all answered");
     return;
   }
   writing_ = true;
-  auto batch = std::make_shared<std::vector<std::uint8_t>>();
-  batch->swap(out_);
-  in_flight_ = batch->size();
-  asio::async_write(socket_, asio::buffer(*batch),
-                    [self = shared_from_this(), batch](std::error_code ec, std::size_t) {
-                      self->in_flight_ = 0;
-                      if (ec) {
-                        self->close("write: " + ec.message());
-                        return;
-                      }
-                      self->write_more();
-                    });
+  asio::async_write(socket_, pieces_, [self = shared_from_this()](std::error_code ec, std::size_t) {
+    self->sent_events();
+    if (ec) {
+      self->close("write: " + ec.message());
+      return;
+    }
+    self->write_more();
+  });
 }
 
 }  // namespace torctl::daemon

@@ -3,13 +3,21 @@
 // and both are closed), reads TC frames, hands each request to handlers.cpp, and writes
 // the answers in the order the requests came, however many are in flight.
 //
+// Events reach it through the event hub (event_hub.hpp): the connection holds a cursor
+// into the shared log of each code it subscribed to, and each write sends the events
+// not yet sent, merged across codes in Tor's order, then the answers that are ready.
+// An answer's frames leave together, so no event comes in the middle of one.
+//
 // Bounds: at most max_requests_in_flight requests of one connection, and
 // max_total_in_flight of all, wait for their answers (then reading pauses: controllers
 // are slowed, not refused), and at most max_output_octets of answers and events wait to
-// be sent (then the controller is disconnected: TC spec 4.2).
+// be sent (then the controller is disconnected: TC spec 4.2). One write carries at most
+// max_write_octets of events in at most max_write_buffers pieces.
 #pragma once
 
+#include <array>
 #include <asio/awaitable.hpp>
+#include <asio/buffer.hpp>
 #include <asio/generic/stream_protocol.hpp>
 #include <asio/steady_timer.hpp>
 #include <cstdint>
@@ -19,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "event_log.hpp"
+#include "event_map.hpp"
 #include "server_state.hpp"
 #include "torctl/tc/event.hpp"
 #include "torctl/tc/message.hpp"
@@ -26,6 +36,9 @@
 namespace torctl::daemon {
 
 using socket_type = asio::generic::stream_protocol::socket;
+
+inline constexpr std::size_t max_write_octets = 256 * 1024;
+inline constexpr std::size_t max_write_buffers = 64;
 
 class session : public std::enable_shared_from_this<session> {
  public:
@@ -41,8 +54,17 @@ class session : public std::enable_shared_from_this<session> {
   std::uint64_t id() const noexcept { return id_; }
   bool authenticated() const noexcept { return authenticated_; }
   void set_authenticated() noexcept { authenticated_ = true; }
-  // The event codes of this connection's last successful SETEVENTS.
-  std::vector<tc::event_code> events;
+  bool closed() const noexcept { return closed_; }
+
+  // The codes this connection receives (its last SETEVENTS that Tor took).
+  event_mask event_codes() const noexcept { return codes_; }
+  // For the hub: replaces the codes; a new code's cursor starts at its log's end.
+  void subscribe(event_mask codes);
+  // For the hub: a log this connection reads has a new frame. Cheap: it only marks the
+  // connection for the hub's next flush.
+  void events_appended();
+  // For the hub's flush: writes what is due, or disconnects a reader too far behind.
+  void flush_events();
 
   // A place for the answer to the next request, in order.
   std::uint64_t reserve();
@@ -65,6 +87,10 @@ class session : public std::enable_shared_from_this<session> {
   void drop_answers();
   void wake_paused();
   void write_more();
+  void gather_events();
+  void sent_events() noexcept;
+  std::uint64_t unsent() const noexcept;
+  bool over_output_bound();
 
   server_state& state_;
   socket_type socket_;
@@ -79,10 +105,19 @@ class session : public std::enable_shared_from_this<session> {
   std::vector<std::uint8_t> unread_;  // input read but not decoded: paused at a bound
 
   std::deque<pending_answer> answers_;
-  std::uint64_t first_place_ = 0;  // the place of answers_.front()
-  std::vector<std::uint8_t> out_;  // answers waiting for the write in flight
-  std::size_t in_flight_ = 0;      // octets of the write in flight
+  std::uint64_t first_place_ = 0;      // the place of answers_.front()
+  std::vector<std::uint8_t> out_;      // answers waiting for the write in flight
+  std::vector<std::uint8_t> written_;  // answers in the write in flight
   bool writing_ = false;
+
+  event_mask codes_ = 0;
+  bool marked_ = false;                            // waiting for the hub's flush
+  std::array<event_cursor, event_kinds> cursors_;  // where each subscribed code's next frame is
+  // The write in flight: its pieces, and where the cursors of `sending_codes_` stand
+  // once it has been written.
+  std::vector<asio::const_buffer> pieces_;
+  std::array<event_cursor, event_kinds> sending_;
+  event_mask sending_codes_ = 0;
   bool close_when_written_ = false;
   bool end_of_input_ = false;  // the controller shut down its side: answer, then close
   asio::steady_timer room_;    // woken when a paused reader may read again

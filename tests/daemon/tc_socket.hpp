@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,12 @@ class tc_socket {
     if (fd_ >= 0) ::close(fd_);
   }
   bool connected() const { return fd_ >= 0; }
+  // How long one read waits before read() gives up with type -1 (20 s at first).
+  void set_read_bound(std::chrono::milliseconds bound) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(bound).count();
+    timeval t{static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof t);
+  }
 
   void send_bytes(std::string_view bytes) { ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
   void send(const tc::message& m) {

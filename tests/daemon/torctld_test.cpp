@@ -221,7 +221,7 @@ TEST_F(Torctld, SignalsInBothSpellingsAndMappings) {
 TEST_F(Torctld, TypesAndEventCodesThatAreNotRequests) {
   tc_socket s(d_->port());
   s.authenticate();
-  s.send_raw(0x0005, std::string("\x00\x01\x00\x04", 4));
+  s.send_raw(0x0005, std::string("\x00\x01\x00\x03", 4));  // quiet offline: no BW, no logs
   EXPECT_EQ(s.read().first, 0x0001);
   s.send_raw(0x0005, std::string("\x00\x09", 2));
   EXPECT_EQ(error_code_of(s.read()), 0x0006);
