@@ -54,12 +54,36 @@ void add_global_options(CLI::App& app, cli::global_options& g) {
       ->default_str("30s");
 }
 
+// The first word of the command line that is neither an option nor an option's value:
+// what the user meant as the subcommand. Empty if there is none.
+std::string first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a(argv[i]);
+    if (a == "--control" || a == "--protocol" || a == "--cookie" || a == "--command-timeout") {
+      ++i;  // its value follows
+    } else if (!a.empty() && a.front() != '-') {
+      return std::string(a);
+    }
+  }
+  return {};
+}
+
 // CLI11's own refusals (an unknown option, a missing argument) are usage errors: status 2
 // whatever number CLI11 gives them, with the same "torctl: " shape as every other error.
-int parse_failure(CLI::App& app, const CLI::ParseError& e) {
+int parse_failure(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
-  std::cerr << "torctl: " << e.what() << '\n'
-            << "torctl: run 'torctl --help', or 'torctl SUBCOMMAND --help', for usage\n";
+  const std::string word = first_word(argc, argv);
+  if (app.get_subcommands().empty() && !word.empty()) {
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    std::cerr << "torctl: \"" << word << "\" is not a subcommand\n"
+              << "torctl: the subcommands are " << names << '\n';
+  } else {
+    std::cerr << "torctl: " << e.what() << '\n'
+              << "torctl: run 'torctl --help', or 'torctl SUBCOMMAND --help', for usage\n";
+  }
   return cli::code(cli::exit_status::usage);
 }
 
@@ -82,7 +106,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return parse_failure(app, e);
+    return parse_failure(app, e, argc, argv);
   }
   return ctx.run ? ctx.run() : cli::code(cli::exit_status::usage);
 }
