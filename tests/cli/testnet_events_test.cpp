@@ -1,17 +1,20 @@
 // `torctl events` on the private network: a client of the test's own, held offline until
-// two torctl processes (readable lines, JSON lines) are subscribed, then let go and made
-// to fetch a page through its SOCKS port. Both must tell the story as it happens: the OR
+// four torctl processes (readable lines and JSON lines, text and TC) are subscribed, then let go
+// and made to fetch a page through its SOCKS port. Both must tell the story as it happens: the OR
 // connection to the guard, a three-hop circuit built, the stream to the target, and the
-// bandwidth it used, in the text protocol.
+// bandwidth it used, in the text protocol, and in TC through a torctld attached to that
+// same client.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
 #include "cli/torctl_runner.hpp"
+#include "daemon/torctld_process.hpp"
 #include "extra_client.hpp"
 #include "http_fetch.hpp"
 #include "http_target.hpp"
@@ -68,18 +71,6 @@ class TorctlEventsOnTestnet : public ::testing::Test {
   std::vector<std::string> control_;
 };
 
-// Reads lines from `child` until `done(lines)` holds or the deadline passes.
-template <class Done>
-std::vector<std::string> read_until(torctl_child& child, clock::time_point deadline, Done done) {
-  std::vector<std::string> lines;
-  while (!done(lines)) {
-    auto line = child.next_line(deadline);
-    if (!line) break;
-    lines.push_back(std::move(*line));
-  }
-  return lines;
-}
-
 bool any_match(const std::vector<std::string>& lines, const std::regex& pattern) {
   return std::any_of(lines.begin(), lines.end(),
                      [&](const std::string& l) { return std::regex_search(l, pattern); });
@@ -98,19 +89,88 @@ std::string joined(const std::vector<std::string>& lines) {
   return out;
 }
 
-TEST_F(TorctlEventsOnTestnet, AFetchIsToldInReadableLinesAndInJson) {
-  const std::vector<std::string> names = {"events", "CIRC", "STREAM", "ORCONN", "BW"};
-  torctl_child readable(args(names));
-  std::vector<std::string> json_args = names;
-  json_args.insert(json_args.begin(), "--json");
-  torctl_child as_json(args(json_args));
+// One `torctl events` process and what it printed so far.
+struct watcher {
+  std::string name;  // for messages: "text", "text --json", "TC", "TC --json"
+  bool json_lines = false;
+  bool tc = false;
+  std::unique_ptr<torctl_child> child;
+  std::vector<std::string> lines;
+};
+
+// The readable lines tell the whole story: a three-hop circuit built, the stream to the
+// target succeeded (over TC without a circuit id, which TC does not carry), an OR
+// connection up, and a second in which more than a KiB was read.
+bool readable_story(const watcher& w, const std::string& port) {
+  const std::regex circuit_built(R"(^\d\d:\d\d:\d\d CIRC   \d+ built via [^ ]+ > [^ ]+ > [^ ]+)");
+  // The exit's loopback address is written in .exit notation: 127.0.0.1.$FP.exit:PORT.
+  const std::regex stream_done("^\\d\\d:\\d\\d:\\d\\d STREAM \\d+ succeeded 127\\.0\\.0\\.1[^ ]*:" +
+                               port + (w.tc ? "$" : " on circuit \\d+"));
+  const std::regex orconn_up(R"(^\d\d:\d\d:\d\d ORCONN [^ ]+ connected)");
+  const std::regex bandwidth_used(
+      R"(^\d\d:\d\d:\d\d BW     \d+(\.\d)? (KiB|MiB) read, \d+(\.\d)? [KM]?i?B written)");
+  return any_match(w.lines, circuit_built) && any_match(w.lines, stream_done) &&
+         any_match(w.lines, orconn_up) && any_match(w.lines, bandwidth_used);
+}
+
+// The same story in JSON objects, with the same field names from both protocols.
+bool json_story(const watcher& w, const std::string& port) {
+  bool built = false, succeeded = false, connected = false, carried = false;
+  for (const std::string& l : w.lines) {
+    const json e = json::parse(l);
+    built = built || (e["event"] == "CIRC" && e["status"] == "BUILT" && e["path"].size() == 3);
+    succeeded = succeeded || (e["event"] == "STREAM" && e["status"] == "SUCCEEDED" &&
+                              targets_port(e["target"].get<std::string>(), port) &&
+                              (w.tc || e.contains("circuit")));
+    connected = connected || (e["event"] == "ORCONN" && e["status"] == "CONNECTED");
+    carried = carried || (e["event"] == "BW" && e["read"].get<std::uint64_t>() > 1024);
+  }
+  return built && succeeded && connected && carried;
+}
+
+bool story_told(const watcher& w, const std::string& port) {
+  return w.json_lines ? json_story(w, port) : readable_story(w, port);
+}
+
+// Reads `w`'s lines until `done` holds or the deadline passes.
+template <class Done>
+void read_until(watcher& w, clock::time_point deadline, Done done) {
+  while (!done(w)) {
+    auto line = w.child->next_line(deadline);
+    if (!line) return;
+    w.lines.push_back(std::move(*line));
+  }
+}
+
+TEST_F(TorctlEventsOnTestnet, AFetchIsToldInReadableLinesAndInJsonInBothProtocols) {
+  // torctld attached to the same client serves TC; its events are that Tor's, mapped.
+  std::string error;
+  testing::torctld_process::options o;
+  o.extra_arguments = {"--tor-control", control_[1]};
+  auto torctld = testing::torctld_process::start(o, error);
+  ASSERT_NE(torctld, nullptr) << error;
+  const std::vector<std::string> tc_control = {"--protocol", "tc", "--control",
+                                               "127.0.0.1:" + std::to_string(torctld->port())};
+
+  std::vector<watcher> watchers;
+  for (const bool tc : {false, true}) {
+    for (const bool json_lines : {false, true}) {
+      std::vector<std::string> a = tc ? tc_control : control_;
+      if (json_lines) a.push_back("--json");
+      a.insert(a.end(), {"events", "CIRC", "STREAM", "ORCONN", "BW"});
+      watchers.push_back({std::string(tc ? "TC" : "text") + (json_lines ? " --json" : ""),
+                          json_lines,
+                          tc,
+                          std::make_unique<torctl_child>(a),
+                          {}});
+    }
+  }
   // Tor sends BW every second, network or not: a first line means a subscription.
   const auto subscribed = clock::now() + 30s;
-  const auto has_line = [](const std::vector<std::string>& l) { return !l.empty(); };
-  auto human = read_until(readable, subscribed, has_line);
-  ASSERT_FALSE(human.empty()) << readable.finish(1s).describe();
-  auto machine = read_until(as_json, subscribed, has_line);
-  ASSERT_FALSE(machine.empty()) << as_json.finish(1s).describe();
+  for (watcher& w : watchers) {
+    read_until(w, subscribed, [](const watcher& x) { return !x.lines.empty(); });
+    ASSERT_FALSE(w.lines.empty()) << w.name << ": " << w.child->finish(1s).describe();
+  }
 
   const torctl_result online = run_torctl(args({"setconf", "DisableNetwork=0"}));
   ASSERT_EQ(online.status, 0) << online.describe();
@@ -122,47 +182,13 @@ TEST_F(TorctlEventsOnTestnet, AFetchIsToldInReadableLinesAndInJson) {
   ASSERT_TRUE(response.body == target.body()) << response.head;
 
   const std::string port = std::to_string(target.port());
-  const std::regex circuit_built(R"(^\d\d:\d\d:\d\d CIRC   \d+ built via [^ ]+ > [^ ]+ > [^ ]+)");
-  // The exit's loopback address is written in .exit notation: 127.0.0.1.$FP.exit:PORT.
-  const std::regex stream_done("^\\d\\d:\\d\\d:\\d\\d STREAM \\d+ succeeded 127\\.0\\.0\\.1[^ ]*:" +
-                               port + " on circuit \\d+");
-  const std::regex orconn_up(R"(^\d\d:\d\d:\d\d ORCONN [^ ]+ connected)");
-  const std::regex bandwidth_used(
-      R"(^\d\d:\d\d:\d\d BW     \d+(\.\d)? (KiB|MiB) read, \d+(\.\d)? [KM]?i?B written)");
-  const auto story_told = [&](const std::vector<std::string>& l) {
-    return any_match(l, circuit_built) && any_match(l, stream_done) && any_match(l, orconn_up) &&
-           any_match(l, bandwidth_used);
-  };
-  auto more = read_until(readable, clock::now() + 30s, story_told);
-  human.insert(human.end(), more.begin(), more.end());
-  EXPECT_TRUE(story_told(human)) << joined(human);
-
-  bool built = false, succeeded = false, connected = false, carried = false;
-  const auto json_told = [&](const std::vector<std::string>& lines) {
-    for (const std::string& l : lines) {
-      const json e = json::parse(l);
-      built = built || (e["event"] == "CIRC" && e["status"] == "BUILT" && e["path"].size() == 3);
-      succeeded = succeeded ||
-                  (e["event"] == "STREAM" && e["status"] == "SUCCEEDED" &&
-                   targets_port(e["target"].get<std::string>(), port) && e.contains("circuit"));
-      connected = connected || (e["event"] == "ORCONN" && e["status"] == "CONNECTED");
-      carried = carried || (e["event"] == "BW" && e["read"].get<std::uint64_t>() > 1024);
-    }
-    return built && succeeded && connected && carried;
-  };
-  more = read_until(as_json, clock::now() + 30s, [&](const std::vector<std::string>& l) {
-    return !l.empty() && json_told({l.back()});
-  });
-  machine.insert(machine.end(), more.begin(), more.end());
-  EXPECT_TRUE(built && succeeded && connected && carried)
-      << "built " << built << " succeeded " << succeeded << " connected " << connected
-      << " carried " << carried << "\n"
-      << joined(machine);
-
-  readable.send(SIGINT);
-  as_json.send(SIGINT);
-  EXPECT_EQ(readable.finish(5s).status, 0);
-  EXPECT_EQ(as_json.finish(5s).status, 0);
+  const auto settle = clock::now() + 30s;
+  for (watcher& w : watchers) {
+    read_until(w, settle, [&](const watcher& x) { return story_told(x, port); });
+    EXPECT_TRUE(story_told(w, port)) << w.name << ":\n" << joined(w.lines);
+  }
+  for (watcher& w : watchers) w.child->send(SIGINT);
+  for (watcher& w : watchers) EXPECT_EQ(w.child->finish(5s).status, 0) << w.name;
 }
 
 }  // namespace

@@ -194,13 +194,45 @@ TEST_F(TorctlOverTc, RawSendsOneFrameAndPrintsTheAnswers) {
   EXPECT_EQ(lines_of(all.out).back(), "DONE") << all.out;
 }
 
-TEST_F(TorctlOverTc, EventsSubscribesAndEndsAtTheTimeLimit) {
-  const torctl_result r =
-      tc({"events", "CIRC", "stream", "ORCONN", "BW", "notice", "--timeout", "300ms"});
-  EXPECT_EQ(r.status, 0) << r.describe();
+// torctld forwards its Tor's events; an offline Tor still reports bandwidth every second.
+TEST_F(TorctlOverTc, EventsArePrintedAsLinesOrJsonUntilTheCount) {
+  const torctl_result r = tc({"events", "bw", "CIRC", "--count", "2", "--timeout", "20s"});
+  ASSERT_EQ(r.status, 0) << r.describe();
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  for (const std::string& l : lines) {
+    EXPECT_TRUE(std::regex_match(l, std::regex(R"(\d\d:\d\d:\d\d BW     0 B read, 0 B written)")))
+        << l;
+  }
+  const torctl_result j = tc({"--json", "events", "BW", "--count", "1", "--timeout", "20s"});
+  ASSERT_EQ(j.status, 0) << j.describe();
+  const json e = json::parse(j.out);
+  EXPECT_EQ(e["event"], "BW");
+  EXPECT_EQ(e["read"], 0);
+  EXPECT_EQ(e["written"], 0);
+  EXPECT_EQ(e["line"], "EVENT bandwidth read=0 written=0");
+
+  const torctl_result timed =
+      tc({"events", "CIRC", "STREAM", "ORCONN", "notice", "--timeout", "300ms"});
+  EXPECT_EQ(timed.status, 0) << timed.describe();
   const torctl_result unknown = tc({"events", "NEWCONSENSUS", "--timeout", "1s"});
   EXPECT_EQ(unknown.status, 2) << unknown.describe();
   EXPECT_TRUE(contains(unknown.err, "TC has no event")) << unknown.err;
+}
+
+// A log message over TC, caused by a reload.
+TEST_F(TorctlOverTc, LogEventsOverTc) {
+  torctl_child child({"--protocol", "tc", "--control", address(), "events", "NOTICE", "--count",
+                      "1", "--timeout", "20s"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::optional<std::string> line;
+  while (!line && std::chrono::steady_clock::now() < deadline) {
+    ok({"signal", "reload"});
+    line = child.next_line(std::chrono::steady_clock::now() + std::chrono::milliseconds(300));
+  }
+  ASSERT_TRUE(line.has_value()) << child.finish(std::chrono::seconds(1)).describe();
+  EXPECT_TRUE(std::regex_match(*line, std::regex(R"(\d\d:\d\d:\d\d LOG    .+)"))) << *line;
+  EXPECT_EQ(child.finish(std::chrono::seconds(5)).status, 0);
 }
 
 TEST_F(TorctlOverTc, TheTextProtocolAgainstTorctldIsToldToUseTc) {
