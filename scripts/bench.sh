@@ -3,7 +3,9 @@
 # The figures in the README come from this script. In the same run it times Stem (Debian's
 # python3-stem) on the very events that text_codec_bench's EventMix parses, and prints
 # the ratio; then client_bench times GETINFO round trips against one real tor with a raw
-# socket client, torctl and Stem, and torctld_bench times torctld against the Tor behind it.
+# socket client, torctl and Stem, and torctld_bench times torctld against the Tor behind it;
+# last, torctld_events_bench times torctld's event fan-out from a fake Tor to 1 to 1,000
+# controllers.
 # Extra arguments go to the two codec benchmark programs
 # (e.g. --benchmark_filter=Event).
 set -euo pipefail
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTORCTL_TESTS=OFF
 cmake --build build/bench -j "${JOBS:-2}" --target tc_codec_bench text_codec_bench client_bench \
-  torctld_bench torctld
+  torctld_bench torctld_events_bench torctld
 
 run() {
   "$1" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "${@:2}"
@@ -63,3 +65,6 @@ echo
 echo "== torctld against the Tor behind it =="
 build/bench/bench/torctld_bench build/bench/src/torctld
 
+echo
+echo "== torctld's event fan-out, from a fake Tor =="
+build/bench/bench/torctld_events_bench build/bench/src/torctld
