@@ -39,7 +39,7 @@ constexpr event_mask bit_of(tc::event_code code) noexcept {
   return static_cast<event_mask>(1U << kind_index(code));
 }
 constexpr bool has(event_mask mask, std::size_t index) noexcept {
-  return ((mask >> index) & 1U) != 0;
+  return ((static_cast<unsigned>(mask) >> index) & 1U) != 0;
 }
 
 // The mask of a SETEVENTS list (its codes are known: the decoder refuses others).
