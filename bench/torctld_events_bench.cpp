@@ -550,6 +550,9 @@ struct throughput_row {
   std::size_t subscribers = 0;
   std::uint64_t events = 0;
   double seconds = 0;
+  // From the fake's first write to its last: the events entered torctld (or its socket's
+  // buffer, which holds a burst of some 10,000) at events / written_seconds a second.
+  double written_seconds = 0;
   double torctld_cpu = 0;  // of one core, over `seconds`
   double reader_cpu = 0;
   long torctld_rss_kib = 0;
@@ -607,6 +610,7 @@ throughput_row finish_throughput(fanout& f, fake_tor& source, torctld_process* d
   r.subscribers = f.size();
   r.events = events;
   r.seconds = static_cast<double>(last_frame - sent.first_write) / 1e9;
+  r.written_seconds = static_cast<double>(sent.last_write - sent.first_write) / 1e9;
   r.reader_cpu = (thread_cpu_seconds() - reader_before) / r.seconds;
   if (d != nullptr) {
     r.torctld_cpu = (process_cpu_seconds(d->pid()) - cpu_before) / r.seconds;
@@ -710,23 +714,26 @@ void print_table(const std::vector<throughput_row>& through,
   std::printf(
       "\nThroughput: every event to every subscriber, timed from the fake Tor's first line to "
       "the\nlast frame read by the last subscriber\n");
-  std::printf("%-16s %5s %10s %11s %9s %7s %11s %10s %7s %6s %8s\n", "path", "subs", "events",
-              "frames", "lost", "seconds", "frames/s", "events/s", "torctld", "reader", "RSS KiB");
+  std::printf("%-16s %5s %10s %11s %10s %7s %11s %10s %10s %7s %6s %8s\n", "path", "subs", "events",
+              "frames", "lost", "seconds", "frames/s", "events/s", "in/s", "torctld", "reader",
+              "RSS KiB");
   for (const throughput_row& r : through) {
     const bool via = r.label == "through torctld";
     const std::string cpu = via ? std::to_string(std::lround(r.torctld_cpu * 100)) + " %" : "";
     const std::string rss = via ? number(static_cast<double>(r.torctld_rss_kib)) : "";
-    std::printf("%-16s %5zu %10s %11s %9s %7.2f %11s %10s %7s %4ld %% %8s\n", r.label.c_str(),
+    std::printf("%-16s %5zu %10s %11s %10s %7.2f %11s %10s %10s %7s %4ld %% %8s\n", r.label.c_str(),
                 r.subscribers, number(static_cast<double>(r.events)).c_str(),
                 number(static_cast<double>(r.frames())).c_str(),
                 number(static_cast<double>(r.lost)).c_str(), r.seconds,
                 number(r.frames_per_second()).c_str(),
                 number(r.frames_per_second() / static_cast<double>(r.subscribers)).c_str(),
-                cpu.c_str(), std::lround(r.reader_cpu * 100), rss.c_str());
+                number(static_cast<double>(r.events) / r.written_seconds).c_str(), cpu.c_str(),
+                std::lround(r.reader_cpu * 100), rss.c_str());
   }
   std::printf(
-      "(frames: received; events/s: per subscriber; torctld, reader: CPU used over the run, "
-      "in %% of\none core; RSS: torctld's after the run)\n");
+      "(frames: received; events/s: received by each subscriber; in/s: written by the fake Tor "
+      "(into\ntorctld, or its socket's buffer); torctld, reader: CPU used over the run, in %% of "
+      "one core;\nRSS: torctld's after the run)\n");
   std::printf(
       "\nLatency: %s events at %s per second, each stamped by the fake Tor just before its "
       "write;\nover every (subscriber, event) pair, the time until the kernel queued the frame "
@@ -867,12 +874,14 @@ int run_bench(int argc, char** argv) {
       std::printf(
           "%s\n  {\"path\": \"%s\", \"subscribers\": %zu, \"events\": %llu, \"frames\": %llu, "
           "\"lost\": %llu, \"seconds\": %.4f, \"frames_per_second\": %.0f, "
-          "\"events_per_second\": %.0f, \"torctld_cpu\": %.3f, \"reader_cpu\": %.3f, "
+          "\"events_per_second\": %.0f, \"written_per_second\": %.0f, \"torctld_cpu\": %.3f, "
+          "\"reader_cpu\": %.3f, "
           "\"torctld_rss_kib\": %ld}",
           i == 0 ? "" : ",", r.label.c_str(), r.subscribers,
           static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.frames()),
           static_cast<unsigned long long>(r.lost), r.seconds, r.frames_per_second(),
-          r.frames_per_second() / static_cast<double>(r.subscribers), r.torctld_cpu, r.reader_cpu,
+          r.frames_per_second() / static_cast<double>(r.subscribers),
+          static_cast<double>(r.events) / r.written_seconds, r.torctld_cpu, r.reader_cpu,
           r.torctld_rss_kib);
     }
     std::printf("],\n \"latency\": {\"rate\": %.0f, \"seconds\": %.1f, \"paths\": [", s.rate,
