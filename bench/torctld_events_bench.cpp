@@ -19,7 +19,8 @@
 // what the ctest smoke run (--quick) checks; it asserts no timings.
 //
 // Usage: torctld_events_bench TORCTLD [--quick] [--json] [--subscribers 1,10,100,1000]
-//          [--frames F] [--rate EVENTS_PER_S] [--seconds S] [--verbose]
+//          [--frames F] [--rate EVENTS_PER_S] [--seconds S] [--unix] [--verbose]
+// --unix: the controllers reach torctld over a Unix socket instead of loopback TCP.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -29,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,6 +99,23 @@ int connect_loopback(std::uint16_t port) {
   return fd;
 }
 
+// A blocking connection to the Unix socket at `path`, or -1 (errno says why).
+int connect_unix(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  if (path.size() >= sizeof a.sun_path) die("socket path too long: " + path);
+  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
+}
+
 void send_all(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
@@ -139,18 +158,21 @@ long status_number(pid_t pid, const char* field) {
 
 // torctld attached to the fake Tor, in a temporary directory. It is stopped by its PID
 // (SIGTERM, then SIGKILL after 5 s) and the directory removed, however the run ends; if
-// this program is killed, the kernel sends torctld SIGTERM (PR_SET_PDEATHSIG).
+// this program is killed, the kernel sends torctld SIGTERM (PR_SET_PDEATHSIG). It serves
+// TC on a loopback TCP port, or on a Unix socket in that directory.
 class torctld_process {
  public:
-  torctld_process(const std::string& program, std::uint16_t tor_port) {
+  torctld_process(const std::string& program, std::uint16_t tor_port, bool unix_socket) {
     dir_ = (fs::temp_directory_path() / "torctld-events-bench-XXXXXX").string();
     if (::mkdtemp(dir_.data()) == nullptr) die("mkdtemp failed");
     port_ = free_port();
+    if (unix_socket) socket_path_ = dir_ + "/tc.sock";
     // Everything the child needs is made before fork: between fork and exec it only
     // makes system calls, since the fake Tor's thread exists.
     const std::string log = dir_ + "/torctld.log", data = dir_ + "/data";
     const std::string tor = "127.0.0.1:" + std::to_string(tor_port);
-    const std::string listen = "127.0.0.1:" + std::to_string(port_);
+    const std::string listen =
+        unix_socket ? "unix:" + socket_path_ : "127.0.0.1:" + std::to_string(port_);
     const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ < 0) die("fork failed");
@@ -183,7 +205,10 @@ class torctld_process {
   torctld_process& operator=(const torctld_process&) = delete;
 
   pid_t pid() const noexcept { return pid_; }
-  std::uint16_t port() const noexcept { return port_; }
+  // A new blocking connection to torctld's TC port, or -1 (errno says why).
+  int connect() const {
+    return socket_path_.empty() ? connect_loopback(port_) : connect_unix(socket_path_);
+  }
   std::string log() const { return read_text(dir_ + "/torctld.log"); }
 
   // Returns once torctld accepts connections (it listens once attached to its Tor).
@@ -194,7 +219,7 @@ class torctld_process {
         pid_ = -1;
         die("torctld exited at start (status " + std::to_string(status) + "):\n" + log());
       }
-      const int fd = connect_loopback(port_);
+      const int fd = connect();
       if (fd >= 0) {
         ::close(fd);
         return;
@@ -216,6 +241,7 @@ class torctld_process {
   std::string dir_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::string socket_path_;  // empty: TCP
 };
 
 // Every subscriber's socket, read by this thread through one epoll set with large reads
@@ -514,7 +540,7 @@ void add_tc_subscribers(fanout& f, torctld_process& d, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-      fd = connect_loopback(d.port());
+      fd = d.connect();
       if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (fd < 0) die("cannot connect to torctld: " + std::string(std::strerror(errno)));
@@ -704,6 +730,7 @@ struct settings {
   double seconds = 5;
   bool json = false;
   bool verbose = false;
+  bool unix_socket = false;  // controllers reach torctld over a Unix socket, not TCP
 };
 
 void print_table(const std::vector<throughput_row>& through,
@@ -711,6 +738,11 @@ void print_table(const std::vector<throughput_row>& through,
                  long peak_rss) {
   std::printf("torctld event fan-out: NOTICE events from a fake Tor as TC EVENT frames, %s\n",
               today().c_str());
+  if (s.unix_socket) {
+    std::printf(
+        "The controllers connect over a Unix socket, whose reads carry no kernel receive "
+        "time:\nthrough torctld, \"left\" below is the read's time.\n");
+  }
   std::printf(
       "\nThroughput: every event to every subscriber, timed from the fake Tor's first line to "
       "the\nlast frame read by the last subscriber\n");
@@ -780,6 +812,8 @@ int run_bench(int argc, char** argv) {
       s.seconds = 1;
     } else if (a == "--json") {
       s.json = true;
+    } else if (a == "--unix") {
+      s.unix_socket = true;
     } else if (a == "--verbose") {
       s.verbose = true;
     } else if (a == "--subscribers" && more) {
@@ -811,7 +845,7 @@ int run_bench(int argc, char** argv) {
   std::string torctld_log;
   {
     fake_tor tor;
-    torctld_process d(program, tor.port());
+    torctld_process d(program, tor.port(), s.unix_socket);
     try {
       d.wait_listening();
       if (s.verbose) std::fprintf(stderr, "torctld pid %d\n", static_cast<int>(d.pid()));
@@ -868,7 +902,8 @@ int run_bench(int argc, char** argv) {
   const bool fast = at_1000 != nullptr && at_1000->lost == 0 && at_1000->frames_per_second() >= 1e6;
   const bool prompt = via.lost == 0 && added.p99_us <= 1000;
   if (s.json) {
-    std::printf("{\"date\": \"%s\", \"throughput\": [", today().c_str());
+    std::printf("{\"date\": \"%s\", \"unix_socket\": %s, \"throughput\": [", today().c_str(),
+                s.unix_socket ? "true" : "false");
     for (std::size_t i = 0; i < through.size(); ++i) {
       const throughput_row& r = through[i];
       std::printf(
