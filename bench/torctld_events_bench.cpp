@@ -38,6 +38,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -61,6 +62,14 @@ namespace {
 
 [[noreturn]] void die(const std::string& why) {
   throw std::runtime_error(why);
+}
+
+// Set by SIGINT and SIGTERM: the reading loops then fail, so that torctld is stopped and
+// the temporary directory removed as on any failure.
+volatile std::sig_atomic_t interrupted = 0;
+
+void on_signal(int) {
+  interrupted = 1;
 }
 
 std::string read_text(const std::string& path) {
@@ -359,6 +368,7 @@ class fanout {
   void read_until(Done done, torctld_process* d, const char* what) {
     std::int64_t last_progress = monotonic_ns();
     while (!done()) {
+      if (interrupted != 0) die("interrupted");
       if (pump(1000) > 0) {
         last_progress = monotonic_ns();
       } else if (monotonic_ns() - last_progress > std::int64_t{idle_limit_ms} * 1'000'000) {
@@ -972,6 +982,11 @@ int run_bench(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  struct sigaction stop {};
+  stop.sa_handler = on_signal;
+  ::sigemptyset(&stop.sa_mask);
+  ::sigaction(SIGINT, &stop, nullptr);
+  ::sigaction(SIGTERM, &stop, nullptr);
   try {
     return run_bench(argc, argv);
   } catch (const std::exception& e) {
