@@ -253,16 +253,14 @@ class torctld_process {
   std::string socket_path_;  // empty: TCP
 };
 
-// Every subscriber's socket, read by this thread through one epoll set with large reads
-// into one shared buffer; a frame or line cut by a read waits in its subscriber's `rest`.
-// Each subscriber must receive exactly events 0 .. expected-1 of the fake, in order.
 // A latency run's samples, one per (subscriber, event), in nanoseconds after the fake
 // Tor's stamp: when this program's read returned it, and when the kernel queued the
 // segment that carried it to the socket (SO_TIMESTAMPNS). On loopback the kernel queues
 // during the sender's write, so `arrival` is when the frame left torctld, free of this
 // reader's wake-up and of its reading 100 sockets one after another; `read` is what a
 // controller sees. A read that takes several segments has the last one's time, which
-// can only overstate.
+// can only overstate. A Unix socket's reads carry no receive time: there `arrival` is the
+// read's time.
 struct delay_samples {
   std::vector<std::int64_t> read;
   std::vector<std::int64_t> arrival;
@@ -286,6 +284,9 @@ std::pair<double, double> arrival_spread(const delay_samples& d, std::size_t sub
   return {low, high};
 }
 
+// Every subscriber's socket, read by this thread through one epoll set with large reads
+// into one shared buffer; a frame or line cut by a read waits in its subscriber's `rest`.
+// Each subscriber must receive exactly events 0 .. expected-1 of the fake, in order.
 class fanout {
  public:
   // `samples`, when given, receives every event's delays.
