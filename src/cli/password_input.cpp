@@ -31,7 +31,8 @@ bool read_line(int fd, std::string& line) {
 }
 
 // Echo off on the terminal `fd` for as long as it lives, and back on (with the line end
-// the user typed but did not see) at the end.
+// the user typed but did not see) at the end. Turning it off discards what was typed
+// ahead, as getpass does, so the prompt must be written after this, not before.
 class echo_off {
  public:
   explicit echo_off(int fd) : fd_(fd) {
@@ -42,7 +43,7 @@ class echo_off {
   }
   ~echo_off() {
     if (!active_) return;
-    ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+    ::tcsetattr(fd_, TCSANOW, &saved_);
     [[maybe_unused]] const ssize_t n = ::write(fd_, "\n", 1);
   }
   echo_off(const echo_off&) = delete;
@@ -78,10 +79,10 @@ std::optional<auth::secret> read_password(const std::string& prompt, std::string
       why = std::string("cannot open the terminal: ") + std::strerror(errno);
       return std::nullopt;
     }
-    [[maybe_unused]] const ssize_t n = ::write(tty, prompt.data(), prompt.size());
     bool ok = false;
     {
       echo_off quiet(tty);
+      [[maybe_unused]] const ssize_t n = ::write(tty, prompt.data(), prompt.size());
       ok = read_line(tty, line);
     }
     ::close(tty);
