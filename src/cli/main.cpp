@@ -102,7 +102,12 @@ int main(int argc, char** argv) {
   cli::add_events_command(app, ctx);
   cli::add_raw_command(app, ctx);
   cli::add_hash_password_command(app, ctx);
-  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->fallthrough();
+    sub->footer(sub->get_footer() +
+                "\n\nGlobal options (--control, --protocol, --password, --cookie, --json,\n"
+                "--command-timeout) may come before or after the subcommand: see torctl --help.");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
