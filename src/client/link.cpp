@@ -55,7 +55,8 @@ link::link(asio::any_io_executor ex, protocol proto, endpoint remote, link_limit
       text_reader_(limits.text),
       tc_frames_(limits.tc_body),
       deadline_timer_(executor_),
-      event_timer_(executor_) {}
+      event_timer_(executor_),
+      resume_reading_(executor_) {}
 
 link::~link() = default;
 
@@ -242,6 +243,13 @@ asio::awaitable<void> link::read_loop(std::shared_ptr<link> self, std::uint64_t 
     // one scheduler round less per reply. (A caller may close the link meanwhile.)
     run_ready();
     if (generation != generation_) co_return;
+    if (event_options_.policy == overflow_policy::pause_reading && queue_full()) {
+      reading_paused_ = true;
+      resume_reading_.expires_at(asio::steady_timer::time_point::max());
+      co_await resume_reading_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      reading_paused_ = false;
+      if (generation != generation_) co_return;
+    }
   }
 }
 
@@ -333,13 +341,16 @@ bool link::deliver(raw_reply reply) {
   return true;
 }
 
+bool link::queue_full(std::size_t adding) const noexcept {
+  return events_.size() >= event_options_.capacity ||
+         event_bytes_ + adding > event_options_.max_bytes;
+}
+
 void link::push_event(event e, std::size_t size) {
-  const auto full = [&] {
-    return events_.size() >= event_options_.capacity ||
-           event_bytes_ + size > event_options_.max_bytes;
-  };
+  const auto full = [&] { return queue_full(size); };
   if (full()) {
     switch (event_options_.policy) {
+      case overflow_policy::pause_reading: break;  // read_loop stops after this read
       case overflow_policy::drop_newest:
         ++events_dropped_;
         ++dropped_since_delivery_;
@@ -421,6 +432,10 @@ void link::finish_event_wait(result<event, error> otherwise) {
     events_.pop_front();
     event_bytes_ -= q.size;
     outcome.emplace(std::move(q.e));
+    if (reading_paused_ && events_.size() <= event_options_.capacity / 2 &&
+        event_bytes_ <= event_options_.max_bytes / 2) {
+      resume_reading_.cancel();
+    }
   } else if (state_ == state::closed) {
     outcome.emplace(failure{
         failure_ ? *failure_ : error(errc::not_connected, remote_.to_string() + " is closed")});
@@ -455,6 +470,7 @@ void link::drop_socket() {
   writing_ = false;
   armed_for_.reset();
   deadline_timer_.cancel();
+  resume_reading_.cancel();
   if (wipe_out_) auth::wipe({reinterpret_cast<std::uint8_t*>(out_.data()), out_.size()});
   wipe_out_ = false;
   out_.clear();

@@ -125,6 +125,7 @@ class link : public std::enable_shared_from_this<link> {
   bool take_tc_frame(std::uint16_t type, tc::bytes_view body);
   bool deliver(raw_reply reply);
   void push_event(event e, std::size_t size);
+  bool queue_full(std::size_t adding = 0) const noexcept;
   void fail_pending(const error& why);
   void drop_socket();
 
@@ -171,6 +172,9 @@ class link : public std::enable_shared_from_this<link> {
   completion<result<event, error>> event_waiter_;
   asio::cancellation_slot event_slot_;
   asio::steady_timer event_timer_;
+  // overflow_policy::pause_reading: the read loop waits on this while the queue is full.
+  asio::steady_timer resume_reading_;
+  bool reading_paused_ = false;
 };
 
 }  // namespace torctl::client::detail

@@ -101,10 +101,12 @@ void event_hub::publish(const text::event& e) {
     ++state_.count.events_without_tc_form;
     return;
   }
+  ++unflushed_;
   for (session* s : readers_[i]) s->events_appended();
 }
 
 void event_hub::flush() {
+  unflushed_ = 0;
   std::vector<std::shared_ptr<session>> marked;
   marked.swap(marked_);
   for (const auto& s : marked) s->flush_events();

@@ -30,6 +30,9 @@ namespace torctl::daemon {
 class session;
 struct server_state;
 
+// Events published before flush() is called even though more of Tor's are waiting.
+inline constexpr std::size_t max_unflushed = 1024;
+
 class event_hub {
  public:
   // Tor's answer to a SETEVENTS: nullopt when it took it.
@@ -49,6 +52,9 @@ class event_hub {
   void publish(const text::event& e);
   // Starts the writes of the connections that have events to send.
   void flush();
+  // True once max_unflushed events wait for a flush: under a steady flood the queue of
+  // Tor's events never empties, and the controllers must not wait for it to.
+  bool must_flush() const noexcept { return unflushed_ >= max_unflushed; }
   // A connection with frames to send, for the next flush (session::events_appended).
   void mark(std::shared_ptr<session> s) { marked_.push_back(std::move(s)); }
 
@@ -72,6 +78,7 @@ class event_hub {
   std::array<std::vector<session*>, event_kinds> readers_;
   std::vector<std::shared_ptr<session>> marked_;
   std::uint64_t next_number_ = 0;
+  std::size_t unflushed_ = 0;
   // What Tor was last asked for (unknown after a failure, so the next change resends),
   // and how many SETEVENTS were sent and answered.
   std::optional<event_mask> requested_ = event_mask{0};

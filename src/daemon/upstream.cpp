@@ -47,6 +47,7 @@ asio::awaitable<result<std::unique_ptr<upstream>, std::string>> upstream::start(
     o.endpoints = {*options.attach_to};
     o.auth.password = std::move(options.tor_password);
     o.reconnect.enabled = true;
+    o.events.policy = client::overflow_policy::pause_reading;
     auto c = co_await client::connection::open(ex, std::move(o));
     if (!c) co_return failure{c.error().message};
     up->attached_.emplace(std::move(*c));
@@ -57,6 +58,7 @@ asio::awaitable<result<std::unique_ptr<upstream>, std::string>> upstream::start(
   o.data_directory = options.data_directory;
   o.keep_torrc = true;
   o.wait_for_bootstrap = false;  // torctld serves its controllers while Tor bootstraps
+  o.connection.events.policy = client::overflow_policy::pause_reading;
   auto tor = co_await client::launched_tor::launch(ex, std::move(o));
   if (!tor) co_return failure{one_line_reason(tor.error().message)};
   up->tor_.emplace(std::move(*tor));

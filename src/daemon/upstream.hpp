@@ -2,6 +2,9 @@
 // controller. Either launched and owned (it exits when torctld does, and torctld exits
 // when it does), or attached to a running Tor (reconnected when it comes back; meanwhile
 // requests get ERROR 0x0001).
+//
+// The connection's event queue pauses reading when full (overflow_policy::pause_reading):
+// events Tor sends faster than torctld hands them on slow Tor down, and none is lost.
 #pragma once
 
 #include <asio/any_io_executor.hpp>

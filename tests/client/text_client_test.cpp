@@ -232,6 +232,45 @@ TEST_F(Overflow, DropNewestKeepsTheFirst) {
   }
 }
 
+// pause_reading: the reply sent after the burst is not read while the queue is full, and
+// every event arrives, in order, with no gap.
+TEST_F(Overflow, PauseReadingLosesNothingAndHoldsTheRestBack) {
+  serve([](peer_session& s) {
+    if (s.read_line() != "GETINFO go") return;
+    std::string burst;
+    for (int i = 0; i < 100; ++i) burst += "650 BW " + std::to_string(i) + " 0\r\n";
+    s.send(burst);
+    std::this_thread::sleep_for(100ms);  // the client has read the burst and paused
+    s.send("250-go=1\r\n250 OK\r\n");
+    s.wait_for_close();
+  });
+  connect_options o;
+  o.events.capacity = 10;
+  o.events.policy = overflow_policy::pause_reading;
+  auto c = open_ok(std::move(o));
+  bool answered = false;
+  c.async_get_info({"go"}, [&](outcome<std::vector<info_value>> r) { answered = r.has_value(); });
+  const auto until = std::chrono::steady_clock::now() + 600ms;
+  while (std::chrono::steady_clock::now() < until) {
+    io_.restart();
+    io_.run_one_for(20ms);
+  }
+  EXPECT_FALSE(answered) << "the reply was read while the queue was full";
+  EXPECT_GE(c.events_queued(), 10u);
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    auto e = run_sync(io_, c.next_event(5s));
+    ASSERT_TRUE(e.has_value()) << e.error().message;
+    EXPECT_EQ(read_of(*e), i);
+    EXPECT_EQ(e->dropped_before(), 0u);
+  }
+  EXPECT_EQ(c.events_dropped(), 0u);
+  for (int i = 0; i < 100 && !answered; ++i) {
+    io_.restart();
+    io_.run_one_for(20ms);
+  }
+  EXPECT_TRUE(answered) << "reading did not resume once the queue was taken";
+}
+
 TEST_F(Overflow, CloseConnectionFailsItWithTheReason) {
   auto c = open_with(overflow_policy::close_connection);
   EXPECT_FALSE(last_) << "the command pending at the overflow fails";

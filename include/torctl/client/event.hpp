@@ -87,6 +87,10 @@ enum class overflow_policy : std::uint8_t {
   drop_oldest,       // make room by dropping the oldest queued event (a monitor's choice)
   drop_newest,       // drop the event that arrived (keep the earliest history)
   close_connection,  // fail the connection with errc::event_queue_overflow
+  // Stop reading the connection until the caller has taken half the queue: nothing is
+  // lost, the server is slowed instead (its socket fills), and replies to commands wait
+  // behind the events too. The queue may pass its bounds by what one read brought.
+  pause_reading,
 };
 
 // The queue is full when it holds `capacity` events or `max_bytes` octets of them,
