@@ -30,24 +30,41 @@ std::string upper_no_blanks(std::string_view name) {
 
 struct text_visitor {
   event_fields& f;
-  void operator()(const text::unknown_event&) const {}
   void operator()(const text::circuit_event& c) const {
-    f.id = c.id, f.status = c.status_text, f.path = c.path, f.reason = c.reason;
-    f.purpose = c.purpose, f.known = true;
+    f.id = c.id;
+    f.status = c.status_text;
+    f.path = c.path;
+    f.reason = c.reason;
+    f.purpose = c.purpose;
+    f.known = true;
   }
   void operator()(const text::stream_event& s) const {
-    f.id = s.id, f.status = s.status_text, f.circuit = s.circuit_id, f.target = s.target;
-    f.reason = s.reason, f.purpose = s.purpose, f.known = true;
+    f.id = s.id;
+    f.status = s.status_text;
+    f.circuit = s.circuit_id;
+    f.target = s.target;
+    f.reason = s.reason;
+    f.purpose = s.purpose;
+    f.known = true;
   }
   void operator()(const text::orconn_event& o) const {
-    f.target = o.target, f.status = o.status_text, f.reason = o.reason, f.id = o.id;
+    f.id = o.id;
+    f.status = o.status_text;
+    f.target = o.target;
+    f.reason = o.reason;
     if (o.circuit_count) f.circuits = *o.circuit_count;
     f.known = true;
   }
   void operator()(const text::bandwidth_event& b) const {
-    f.read = b.read, f.written = b.written, f.known = true;
+    f.read = b.read;
+    f.written = b.written;
+    f.known = true;
   }
-  void operator()(const text::log_event& l) const { f.message = l.message, f.known = true; }
+  void operator()(const text::log_event& l) const {
+    f.message = l.message;
+    f.known = true;
+  }
+  // "Nickname=mynode, ExitPolicy (default)"; JSON has them as a list (add_changes).
   void operator()(const text::conf_changed_event& c) const {
     for (const text::config_change& change : c.changes) {
       f.message += (f.message.empty() ? "" : ", ") + std::string(change.key) +
@@ -55,31 +72,46 @@ struct text_visitor {
     }
     f.known = true;
   }
+  // Any other kind is printed as the server described it.
   template <class Other>
   void operator()(const Other&) const {}
 };
 
 // ---- TC ----
 
+// TC's status names ("sent connect") as the text protocol spells them ("SENTCONNECT").
 struct tc_visitor {
   event_fields& f;
   void operator()(const tc::circuit_status_event& c) const {
-    f.kind = "CIRC", f.id = std::to_string(c.circuit_id);
-    f.status = upper_no_blanks(tc::name(c.status)), f.path = c.path, f.known = true;
+    f.kind = "CIRC";
+    f.id = std::to_string(c.circuit_id);
+    f.status = upper_no_blanks(tc::name(c.status));
+    f.path = c.path;
+    f.known = true;
   }
   void operator()(const tc::stream_status_event& s) const {
-    f.kind = "STREAM", f.id = std::to_string(s.stream_id);
-    f.status = upper_no_blanks(tc::name(s.status)), f.target = s.target, f.known = true;
+    f.kind = "STREAM";
+    f.id = std::to_string(s.stream_id);
+    f.status = upper_no_blanks(tc::name(s.status));
+    f.target = s.target;
+    f.known = true;
   }
   void operator()(const tc::orconn_status_event& o) const {
-    f.kind = "ORCONN", f.status = upper_no_blanks(tc::name(o.status)), f.target = o.router;
+    f.kind = "ORCONN";
+    f.status = upper_no_blanks(tc::name(o.status));
+    f.target = o.router;
     f.known = true;
   }
   void operator()(const tc::bandwidth_event& b) const {
-    f.kind = "BW", f.read = b.bytes_read, f.written = b.bytes_written, f.known = true;
+    f.kind = "BW";
+    f.read = b.bytes_read;
+    f.written = b.bytes_written;
+    f.known = true;
   }
   void operator()(const tc::log_message_event& l) const {
-    f.kind = "LOG", f.message = l.message, f.known = true;
+    f.kind = "LOG";
+    f.message = l.message;
+    f.known = true;
   }
   void operator()(const tc::unknown_event&) const {}
 };
