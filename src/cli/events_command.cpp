@@ -1,5 +1,7 @@
 // events: subscribe to events and print each as it arrives, until interrupted, a count
 // is reached or a time limit passes.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
@@ -89,8 +91,15 @@ int stream_events(const context& ctx, const events_options& o, client::blocking_
 int run_events(const context& ctx, const events_options& o) {
   catch_interrupts();
   return with_connection(ctx, [&](client::blocking_connection& c) {
-    auto subscribed = c.set_events(upper_case(o.names));
+    const auto names = upper_case(o.names);
+    auto subscribed = c.set_events(names);
     if (!subscribed) return report(ctx, subscribed.error());
+    // For a person watching: the silence that follows is waiting, not a hang.
+    if (::isatty(STDERR_FILENO) == 1) {
+      std::string list;
+      for (const std::string& n : names) list += " " + n;
+      std::cerr << "torctl: subscribed to" << list << "; Ctrl-C stops\n";
+    }
     return stream_events(ctx, o, c);
   });
 }

@@ -81,8 +81,11 @@ int parse_failure(CLI::App& app, const CLI::ParseError& e, int argc, char** argv
     std::cerr << "torctl: \"" << word << "\" is not a subcommand\n"
               << "torctl: the subcommands are " << names << '\n';
   } else {
+    const auto parsed = app.get_subcommands();
+    const std::string help =
+        parsed.empty() ? "torctl --help" : "torctl " + parsed.front()->get_name() + " --help";
     std::cerr << "torctl: " << e.what() << '\n'
-              << "torctl: run 'torctl --help', or 'torctl SUBCOMMAND --help', for usage\n";
+              << "torctl: see '" << help << "' for the arguments and examples\n";
   }
   return cli::code(cli::exit_status::usage);
 }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <regex>
 
+#include "cli/scripted_server.hpp"
 #include "cli/torctl_runner.hpp"
 #include "support/tor_process.hpp"
 
@@ -142,6 +143,21 @@ TEST(TorctlTerminal, VerifyAsksOnceAndTheControlPasswordPromptsToo) {
   connect.type("whatever\n");
   EXPECT_EQ(connect.finish(), 3) << connect.shown();
   EXPECT_FALSE(contains(connect.shown(), "whatever")) << connect.shown();
+}
+
+// On a terminal, events says when it is subscribed, so that silence reads as waiting.
+TEST(TorctlTerminal, EventsSaysWhenItIsSubscribed) {
+  scripted_server server([](scripted_server& s) {
+    s.authenticate();
+    s.read_line();  // SETEVENTS
+    s.send("250 OK\r\n");
+    s.send("650 BW 2048 1024\r\n");
+    s.read_line();  // until torctl closes
+  });
+  terminal_session t({"--control", server.address(), "events", "bw", "--count", "1"});
+  ASSERT_TRUE(t.wait_for("torctl: subscribed to BW; Ctrl-C stops")) << t.shown();
+  EXPECT_TRUE(t.wait_for("BW     2.0 KiB read, 1.0 KiB written")) << t.shown();
+  EXPECT_EQ(t.finish(), 0) << t.shown();
 }
 
 }  // namespace
