@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/scripted_server.hpp"
 #include "cli/torctl_runner.hpp"
 #include "support/tor_process.hpp"
 
@@ -109,13 +110,22 @@ TEST(TorctlConnection, NothingListeningIsStatusThreeNamingTheAddress) {
   EXPECT_EQ(j["error"]["code"], "connection_failed");
 }
 
+// With no --control, TOR_CONTROL_PORT is the first place tried: a scripted control port
+// there answers (a closed one would not do: discovery would go on to 127.0.0.1:9051,
+// where this machine may run a Tor or torctld).
 TEST(TorctlConnection, DiscoveryFollowsTheEnvironment) {
-  const int port = free_port();
+  scripted_server server([](scripted_server& s) {
+    s.authenticate();
+    s.read_line();  // GETCONF SocksPort
+    s.send("250 SocksPort=1234\r\n");
+    s.read_line();
+  });
   torctl_options o;
-  o.environment = {"TOR_CONTROL_PORT=" + std::to_string(port)};
+  o.environment = {"TOR_CONTROL_HOST=127.0.0.1",
+                   "TOR_CONTROL_PORT=" + server.address().substr(server.address().find(':') + 1)};
   torctl_result r = run_torctl({"getconf", "SocksPort"}, o);
-  ASSERT_EQ(r.status, 3) << r.describe();
-  EXPECT_TRUE(contains(r.err, "127.0.0.1:" + std::to_string(port))) << r.err;
+  ASSERT_EQ(r.status, 0) << r.describe();
+  EXPECT_EQ(r.out, "OPTION     VALUE\nSocksPort  1234\n");
 
   o.environment = {"TOR_CONTROL_PORT=not-a-port"};
   r = run_torctl({"getconf", "SocksPort"}, o);
