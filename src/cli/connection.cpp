@@ -13,7 +13,9 @@ bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
-// How to fix a failure, where the message alone does not say it.
+// How to fix a failure, where the message alone does not say it. The client library's
+// diagnosis (src/client/authenticate.cpp) says what the peer turned out to be; the
+// phrases matched here are its wording, and tests/cli checks both ends.
 std::string hint_for(const context& ctx, const client::error& e) {
   using client::errc;
   const bool tc = ctx.protocol() == client::protocol::tc;

@@ -89,8 +89,9 @@ int stream_events(const context& ctx, const events_options& o, client::blocking_
 }
 
 int run_events(const context& ctx, const events_options& o) {
-  catch_interrupts();
   return with_connection(ctx, [&](client::blocking_connection& c) {
+    // Only now: until here (a password prompt, a slow connect) Ctrl-C simply ends torctl.
+    catch_interrupts();
     const auto names = upper_case(o.names);
     auto subscribed = c.set_events(names);
     if (!subscribed) return report(ctx, subscribed.error());
