@@ -30,7 +30,7 @@ inline double per_second(std::size_t n, clock_type::time_point start) {
 
 inline double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+  return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
 template <class T>

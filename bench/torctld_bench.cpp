@@ -4,6 +4,7 @@
 // memory torctld spends per idle controller connection.
 //
 // Usage: torctld_bench TORCTLD [--quick] [--count N] [--repetitions R] [--idle N]
+//                     [--only sequential|pipelined]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -116,6 +117,7 @@ int run_bench(int argc, char** argv) {
   if (argc < 2) die("usage: torctld_bench TORCTLD [--quick] [--count N] [--repetitions R]");
   std::size_t count = 10000;
   int repetitions = 5;
+  std::string only;
   int idle = 2000;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
@@ -125,6 +127,8 @@ int run_bench(int argc, char** argv) {
       idle = 100;
     } else if (a == "--count" && i + 1 < argc) {
       count = std::strtoul(argv[++i], nullptr, 10);
+    } else if (a == "--only" && i + 1 < argc) {  // sequential or pipelined (for profiling)
+      only = argv[++i];
     } else if (a == "--repetitions" && i + 1 < argc) {
       repetitions = std::atoi(argv[++i]);
     } else if (a == "--idle" && i + 1 < argc) {
@@ -153,10 +157,14 @@ int run_bench(int argc, char** argv) {
 
   std::vector<double> ts, ds, tp, dp;
   for (int r = 0; r < repetitions; ++r) {
-    ds.push_back(run(io, sequential(direct, count, query::getconf_socksport)));
-    ts.push_back(run(io, sequential(*through, count, query::getconf_socksport)));
-    dp.push_back(pipelined(io, direct, count, query::getconf_socksport));
-    tp.push_back(pipelined(io, *through, count, query::getconf_socksport));
+    if (only != "pipelined") {
+      ds.push_back(run(io, sequential(direct, count, query::getconf_socksport)));
+      ts.push_back(run(io, sequential(*through, count, query::getconf_socksport)));
+    }
+    if (only != "sequential") {
+      dp.push_back(pipelined(io, direct, count, query::getconf_socksport));
+      tp.push_back(pipelined(io, *through, count, query::getconf_socksport));
+    }
   }
 
   // Idle connections: connected and authenticated, then silent.
