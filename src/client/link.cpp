@@ -186,13 +186,16 @@ void link::expire_deadlines() {
 void link::write_more() {
   if (out_.empty() || !socket_) {
     writing_ = false;
+    spare_ = std::string();  // idle: hold no buffer
     return;
   }
   writing_ = true;
   // The buffer belongs to this write: a dropped socket's write may finish after a new
-  // socket has taken over.
+  // socket has taken over. While commands keep coming, the last write's buffer is reused
+  // for the next batch rather than freed and allocated again.
   auto batch = std::make_shared<std::string>();
   batch->swap(out_);
+  out_.swap(spare_);
   const bool wipe = std::exchange(wipe_out_, false);
   asio::async_write(
       *socket_, asio::buffer(*batch),
@@ -202,6 +205,10 @@ void link::write_more() {
           auth::wipe({reinterpret_cast<std::uint8_t*>(batch->data()), batch->size()});
         }
         if (generation != self->generation_) return;
+        if (!wipe && self->spare_.capacity() == 0) {
+          batch->clear();
+          self->spare_.swap(*batch);
+        }
         if (ec) {
           self->writing_ = false;
           self->lose(error(errc::connection_lost,

@@ -189,7 +189,7 @@ void session::flush() {
   bool paused = answers_.size() >= max_requests_in_flight;
   while (!answers_.empty() && answers_.front().ready) {
     pending_answer& a = answers_.front();
-    if (out_.empty()) {
+    if (out_.capacity() == 0) {
       out_.swap(a.frames);  // the common case: nothing else waits, so no copy
     } else {
       out_.insert(out_.end(), a.frames.begin(), a.frames.end());
@@ -318,7 +318,7 @@ void session::sent_events() noexcept {
   }
   sending_codes_ = 0;
   pieces_.clear();
-  written_ = {};
+  written_.clear();  // kept for the next write while the connection is busy
 }
 
 // One write: the events due, then every answer that is ready (whole answers only).
@@ -332,6 +332,9 @@ void session::write_more() {
   if (pieces_.empty()) {
     writing_ = false;
     sent_events();  // nothing was gathered: only lets go of the copies of the cursors
+    // Idle now: the buffers go, so that an idle connection holds none.
+    out_ = {};
+    written_ = {};
     if (close_when_written_) close("answered, then closed");
     if (end_of_input_ && answers_.empty()) close("closed by the controller, all answered");
     return;
