@@ -183,10 +183,12 @@ void link::expire_deadlines() {
   if (next) arm_deadline(*next);
 }
 
+// The largest write buffer a link keeps for its next batch; a larger one is freed.
+constexpr std::size_t max_spare_octets = std::size_t{1} << 20;
+
 void link::write_more() {
   if (out_.empty() || !socket_) {
     writing_ = false;
-    spare_ = std::string();  // idle: hold no buffer
     return;
   }
   writing_ = true;
@@ -205,7 +207,7 @@ void link::write_more() {
           auth::wipe({reinterpret_cast<std::uint8_t*>(batch->data()), batch->size()});
         }
         if (generation != self->generation_) return;
-        if (!wipe && self->spare_.capacity() == 0) {
+        if (!wipe && self->spare_.capacity() == 0 && batch->capacity() <= max_spare_octets) {
           batch->clear();
           self->spare_.swap(*batch);
         }

@@ -141,7 +141,7 @@ class link : public std::enable_shared_from_this<link> {
   std::optional<socket_type> socket_;
   std::uint64_t generation_ = 0;  // bumped whenever the socket is replaced or dropped
   std::string out_;               // commands waiting for the write in flight (which owns its own)
-  std::string spare_;             // the last write's buffer, emptied, for the next batch
+  std::string spare_;             // the last write's buffer, emptied, for the next (up to 1 MiB)
   bool writing_ = false;
   bool wipe_out_ = false;  // out_ holds a credential
   std::vector<std::uint8_t> read_buffer_;

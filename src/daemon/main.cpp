@@ -40,7 +40,7 @@ struct options {
   std::string tor_control;
   bool tor_password = false;  // read from standard input
   std::string log_level = "info";
-  int busy_poll_us = 0;
+  int busy_poll_us = 50;
 };
 
 // Runs the event loop. With a window, after each burst of work it keeps polling for
@@ -124,8 +124,9 @@ int main(int argc, char** argv) {
   app.add_flag("--tor-password", o.tor_password,
                "read the attached Tor's control password from standard input");
   app.add_option("--busy-poll", o.busy_poll_us,
-                 "microseconds to keep polling after traffic before sleeping (0: never; "
-                 "lower latency for more CPU while busy)")
+                 "microseconds to keep polling after traffic before sleeping (0: never); "
+                 "lower latency for more CPU while controllers are active")
+      ->default_val(50)
       ->check(CLI::Range(0, 10000));
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
