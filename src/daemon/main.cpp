@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "auth_policy.hpp"
 #include "event_hub.hpp"
@@ -61,6 +62,8 @@ void run_loop(asio::io_context& io, std::chrono::microseconds window) {
     } else if (clock::now() - last_work >= window && !io.stopped()) {
       io.run_one();
       last_work = clock::now();
+    } else {
+      std::this_thread::yield();  // a busy Tor or controller on this core goes first
     }
   }
 }
