@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "fake_tor.hpp"
+#include "local_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace torctl::bench;
@@ -70,25 +71,6 @@ volatile std::sig_atomic_t interrupted = 0;
 
 void on_signal(int) {
   interrupted = 1;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), size);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 // A blocking TCP connection to 127.0.0.1:port, or -1 (errno says why).
@@ -218,7 +200,7 @@ class torctld_process {
   int connect() const {
     return socket_path_.empty() ? connect_loopback(port_) : connect_unix(socket_path_);
   }
-  std::string log() const { return read_text(dir_ + "/torctld.log"); }
+  std::string log() const { return read_file(dir_ + "/torctld.log"); }
 
   // Returns once torctld accepts connections (it listens once attached to its Tor).
   void wait_listening() {
