@@ -46,7 +46,8 @@ void event_hub::apply(session& s, event_mask mask) {
   for (std::size_t i = 0; i < event_kinds; ++i) {
     auto& readers = readers_[i];
     if (has(old, i) && !has(mask, i)) {
-      readers.erase(std::find(readers.begin(), readers.end(), &s));
+      const auto at = std::find(readers.begin(), readers.end(), &s);
+      if (at != readers.end()) readers.erase(at);
     } else if (!has(old, i) && has(mask, i)) {
       readers.push_back(&s);
     }
