@@ -98,16 +98,19 @@ void event_hub::publish(const text::event& e) {
   }
   const std::size_t i = index_of(*payload);
   if (readers_[i].empty()) return;  // Tor's answer to an unsubscribe is still on its way
+  const std::uint64_t before = logs_[i].appended();
   if (!logs_[i].append(*payload, next_number_++)) {
     ++state_.count.events_without_tc_form;
     return;
   }
   ++unflushed_;
+  unflushed_octets_ += static_cast<std::size_t>(logs_[i].appended() - before);
   for (session* s : readers_[i]) s->events_appended();
 }
 
 void event_hub::flush() {
   unflushed_ = 0;
+  unflushed_octets_ = 0;
   std::vector<std::shared_ptr<session>> marked;
   marked.swap(marked_);
   for (const auto& s : marked) s->flush_events();

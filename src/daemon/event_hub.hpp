@@ -30,8 +30,11 @@ namespace torctl::daemon {
 class session;
 struct server_state;
 
-// Events published before flush() is called even though more of Tor's are waiting.
+// Events, and octets of them, published before flush() is called even though more of
+// Tor's are waiting. The octets bound how far past max_output_octets a slow reader can
+// get before its next check.
 inline constexpr std::size_t max_unflushed = 1024;
+inline constexpr std::size_t max_unflushed_octets = 256 * 1024;
 
 class event_hub {
  public:
@@ -54,7 +57,9 @@ class event_hub {
   void flush();
   // True once max_unflushed events wait for a flush: under a steady flood the queue of
   // Tor's events never empties, and the controllers must not wait for it to.
-  bool must_flush() const noexcept { return unflushed_ >= max_unflushed; }
+  bool must_flush() const noexcept {
+    return unflushed_ >= max_unflushed || unflushed_octets_ >= max_unflushed_octets;
+  }
   // A connection with frames to send, for the next flush (session::events_appended).
   void mark(std::shared_ptr<session> s) { marked_.push_back(std::move(s)); }
 
@@ -79,6 +84,7 @@ class event_hub {
   std::vector<std::shared_ptr<session>> marked_;
   std::uint64_t next_number_ = 0;
   std::size_t unflushed_ = 0;
+  std::size_t unflushed_octets_ = 0;
   // What Tor was last asked for (unknown after a failure, so the next change resends),
   // and how many SETEVENTS were sent and answered.
   std::optional<event_mask> requested_ = event_mask{0};

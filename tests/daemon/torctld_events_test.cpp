@@ -194,7 +194,7 @@ TEST_F(TorctldEvents, MasksAreKeptApartAndTorGetsTheirUnion) {
 
   auto tor = direct();
   tor_command(tor, "SIGNAL RELOAD");
-  std::this_thread::sleep_for(2500ms);  // two of Tor's once-a-second BW events
+  std::this_thread::sleep_for(3500ms);  // at least two of Tor's once-a-second BW events
   tor_command(tor, bad_nickname("the!end"));
 
   const auto kinds = [](const std::vector<std::string>& events) {
@@ -276,7 +276,7 @@ TEST_F(TorctldEvents, EventsNeverComeInsideAReply) {
   }
   auto c = controller();
   ASSERT_EQ(set_events(*c, {code::log_message}).first, done_type);
-  constexpr int batches = 30, batch = 10;
+  constexpr int batches = 100, batch = 10;
   std::atomic<bool> stop{false};
   std::thread warnings([&] {
     for (int i = 0; !stop; ++i) tor_command(tor, bad_nickname("during!" + std::to_string(i)));
@@ -382,7 +382,8 @@ TEST_F(TorctldEvents, SlowReadersAreCutOffNear16MBWhileOthersGetEverything) {
     EXPECT_LT(expect, warnings) << "a slow reader was not cut off";
     EXPECT_TRUE(s->closed_by_peer());
   }
-  // torctld said how much was waiting for each: past 16 MiB by less than one read of Tor.
+  // torctld said how much was waiting for each: past 16 MiB by less than what it hands
+  // on between two checks (max_unflushed_octets, 256 KiB, and one event).
   const std::string log = d_->output();
   const std::regex cut(R"(disconnected: (\d+) octets unread)");
   int cuts = 0;
@@ -390,7 +391,7 @@ TEST_F(TorctldEvents, SlowReadersAreCutOffNear16MBWhileOthersGetEverything) {
        ++it) {
     const auto unread = std::stoull((*it)[1].str());
     EXPECT_GT(unread, 16ULL << 20);
-    EXPECT_LT(unread, (16ULL << 20) + (1ULL << 20));
+    EXPECT_LT(unread, (16ULL << 20) + (512ULL << 10));
     ++cuts;
   }
   EXPECT_EQ(cuts, slow_count) << log.substr(log.size() > 4000 ? log.size() - 4000 : 0);
