@@ -110,10 +110,8 @@ std::string read_password() {
   return password;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  options o;
+// The command line; nullopt to go on, or the status to exit with (--help, a mistake).
+std::optional<int> parse_options(int argc, char** argv, options& o) {
   CLI::App app{"torctld: a TC control port over a real Tor"};
   app.add_option("--listen", o.listen,
                  "HOST:PORT or unix:PATH to serve TC on (repeatable; "
@@ -133,46 +131,43 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 10000));
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
   if (o.data_dir.empty()) o.data_dir = default_data_dir();
   o.data_dir = fs::absolute(o.data_dir).lexically_normal().string();
   if (o.listen.empty()) o.listen = {"127.0.0.1:9051"};
+  return std::nullopt;
+}
 
+void set_up_logging(const std::string& level) {
   spdlog::set_default_logger(spdlog::stderr_color_st("torctld"));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  spdlog::set_level(spdlog::level::from_str(level));
+}
 
-  // Every controller is a file descriptor: take all the kernel allows this process.
+// Every controller is a file descriptor: take all the kernel allows this process.
+void raise_file_limit() {
   rlimit files{};
   if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &files);
   }
+}
 
+std::vector<client::endpoint> listen_endpoints(const options& o) {
   std::vector<client::endpoint> endpoints;
   for (const std::string& text : o.listen) {
     auto e = client::parse_endpoint(text);
     if (!e) fail("--listen: " + e.error().message);
     endpoints.push_back(*e);
   }
-  std::error_code ec;
-  fs::create_directories(o.data_dir, ec);
-  if (ec || ::chmod(o.data_dir.c_str(), 0700) != 0) fail("cannot use " + o.data_dir);
+  return endpoints;
+}
 
-  // The state outlives the io_context, whose handlers still hold sessions when it goes.
-  td::server_state state;
-  asio::io_context io(1);
-  state.executor = io.get_executor();
-  state.events = std::make_unique<td::event_hub>(state);
-  state.policy_path = o.data_dir + "/torctld-auth.conf";
-  prepare_torrc(o, state.policy_path);
-  auto policy = td::auth_policy::load(state.policy_path);
-  if (!policy) fail(policy.error());
-  state.policy = std::move(*policy);
-  auto cookie = torctl::auth::create_cookie_file(o.data_dir + "/control_auth_cookie");
-  if (!cookie) fail(cookie.error().message);
-  state.cookie = std::move(*cookie);
-
+td::upstream_options upstream_options_of(const options& o) {
   td::upstream_options up;
   up.data_directory = o.data_dir;
   up.tor_program = o.tor;
@@ -182,73 +177,95 @@ int main(int argc, char** argv) {
     up.attach_to = *where;
     if (o.tor_password) up.tor_password = torctl::auth::secret(read_password());
   }
+  return up;
+}
 
-  std::unique_ptr<td::upstream> tor;
-  std::vector<std::shared_ptr<td::listener>> listeners;
-  int status = 0;
-  const auto shut_down = [&](int code, const std::string& why) {
+// torctld running: the Tor behind it, the listeners, and the status to exit with.
+class server {
+ public:
+  // The state outlives the io_context, whose handlers still hold sessions when it goes.
+  explicit server(const options& o) : io_(1) {
+    state_.executor = io_.get_executor();
+    state_.events = std::make_unique<td::event_hub>(state_);
+    state_.policy_path = o.data_dir + "/torctld-auth.conf";
+    prepare_torrc(o, state_.policy_path);
+    auto policy = td::auth_policy::load(state_.policy_path);
+    if (!policy) fail(policy.error());
+    state_.policy = std::move(*policy);
+    auto cookie = torctl::auth::create_cookie_file(o.data_dir + "/control_auth_cookie");
+    if (!cookie) fail(cookie.error().message);
+    state_.cookie = std::move(*cookie);
+  }
+
+  int run(std::vector<client::endpoint> endpoints, td::upstream_options up,
+          std::chrono::microseconds busy_poll) {
+    asio::signal_set signals(io_, SIGINT, SIGTERM);
+    signals.async_wait([&](std::error_code e, int number) {
+      if (!e) shut_down(0, number == SIGINT ? "SIGINT" : "SIGTERM");
+    });
+    asio::co_spawn(io_, serve(std::move(endpoints), std::move(up)), asio::detached);
+    run_loop(io_, busy_poll);
+    listeners_.clear();
+    tor_.reset();
+    state_.tor = nullptr;
+    log_summary();
+    return status_;
+  }
+
+ private:
+  void shut_down(int code, const std::string& why) {
     spdlog::info("shutting down: {}", why);
-    status = code;
-    for (auto& l : listeners) l->close();
-    if (tor) tor->stop();
-    io.stop();
-  };
+    status_ = code;
+    for (auto& l : listeners_) l->close();
+    if (tor_) tor_->stop();
+    io_.stop();
+  }
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](std::error_code e, int number) {
-    if (!e) shut_down(0, number == SIGINT ? "SIGINT" : "SIGTERM");
-  });
-
-  const auto run = [&]() -> asio::awaitable<void> {
-    auto started = co_await td::upstream::start(io.get_executor(), std::move(up));
+  asio::awaitable<void> serve(std::vector<client::endpoint> endpoints, td::upstream_options up) {
+    auto started = co_await td::upstream::start(io_.get_executor(), std::move(up));
     if (!started) {
       std::fprintf(stderr, "torctld: %s\n", started.error().c_str());
-      status = 1;
-      io.stop();
+      status_ = 1;
+      io_.stop();
       co_return;
     }
-    tor = std::move(*started);
-    state.tor = tor.get();
+    tor_ = std::move(*started);
+    state_.tor = tor_.get();
     // Listen only now: a controller that can connect finds a working port.
     for (const auto& where : endpoints) {
-      auto l = td::listener::open(state, where);
+      auto l = td::listener::open(state_, where);
       if (!l) {
         std::fprintf(stderr, "torctld: %s\n", l.error().c_str());
         shut_down(1, "cannot listen");
         co_return;
       }
       (*l)->start();
-      listeners.push_back(*l);
+      listeners_.push_back(*l);
       spdlog::info("serving TC on {}", where.to_string());
     }
-    // Tor's events, for the controllers; the link's own say whether Tor is still there.
+    co_await pump_events();
+  }
+
+  // Tor's events, for the controllers; the link's own say whether Tor is still there.
+  asio::awaitable<void> pump_events() {
     for (;;) {
-      auto e = co_await tor->control().next_event();
+      auto e = co_await tor_->control().next_event();
       if (!e) {
-        if (tor->launched()) shut_down(1, "tor exited: " + e.error().message);
+        if (tor_->launched()) shut_down(1, "tor exited: " + e.error().message);
         co_return;
       }
       if (e->dropped_before() > 0) {
         spdlog::warn("torctld fell behind Tor: {} events were lost", e->dropped_before());
       }
-      if (const torctl::text::event* te = e->text()) state.events->publish(*te);
+      if (const torctl::text::event* te = e->text()) state_.events->publish(*te);
       // Write once Tor's events in hand are all published: one write per controller
-      // for a whole read of Tor's socket (or for max_unflushed events, in a flood).
-      if (tor->control().events_queued() == 0 || state.events->must_flush()) {
-        state.events->flush();
+      // for a whole read of Tor's socket (or per max_unflushed events, in a flood).
+      if (tor_->control().events_queued() == 0 || state_.events->must_flush()) {
+        state_.events->flush();
       }
       if (e->link() == client::link_change::lost) {
-        if (tor->launched()) {
-          // Tor exits soon after its control connection closes; its status tells whether
-          // it meant to (a controller's SIGNAL SHUTDOWN or HALT) or failed.
-          std::optional<int> exited;
-          for (int i = 0; i < 100 && !(exited = tor->exit_status()); ++i) {
-            asio::steady_timer pause(io, std::chrono::milliseconds(50));
-            co_await pause.async_wait(asio::use_awaitable);
-          }
-          shut_down(
-              exited == 0 ? 0 : 1,
-              "tor exited" + (exited ? " with status " + std::to_string(*exited) : std::string()));
+        if (tor_->launched()) {
+          co_await end_with_tor();
           co_return;
         }
         spdlog::warn("lost the attached Tor ({}); reconnecting", e->link_reason());
@@ -256,19 +273,50 @@ int main(int argc, char** argv) {
         spdlog::info("reconnected to the attached Tor");
       }
     }
-  };
-  asio::co_spawn(io, run(), asio::detached);
-  run_loop(io, std::chrono::microseconds(o.busy_poll_us));
-  listeners.clear();
-  tor.reset();
-  state.tor = nullptr;
-  const td::counters& n = state.count;
-  spdlog::info(
-      "controllers: {} connected, {} authenticated, {} refused authentication, {} HTTP "
-      "and {} text-protocol clients refused, {} disconnected as slow readers",
-      n.opened, n.authenticated, n.refused_authentication, n.refused_http, n.refused_text,
-      n.disconnected_slow);
-  spdlog::info("events: {} from Tor, {} of them without a TC form", n.events_from_tor,
-               n.events_without_tc_form);
-  return status;
+  }
+
+  // A launched Tor exits soon after its control connection closes; its status tells
+  // whether it meant to (a controller's SIGNAL SHUTDOWN or HALT) or failed.
+  asio::awaitable<void> end_with_tor() {
+    std::optional<int> exited;
+    for (int i = 0; i < 100 && !(exited = tor_->exit_status()); ++i) {
+      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::use_awaitable);
+    }
+    shut_down(exited == 0 ? 0 : 1,
+              "tor exited" + (exited ? " with status " + std::to_string(*exited) : std::string()));
+  }
+
+  void log_summary() const {
+    const td::counters& n = state_.count;
+    spdlog::info(
+        "controllers: {} connected, {} authenticated, {} refused authentication, {} HTTP "
+        "and {} text-protocol clients refused, {} disconnected as slow readers",
+        n.opened, n.authenticated, n.refused_authentication, n.refused_http, n.refused_text,
+        n.disconnected_slow);
+    spdlog::info("events: {} from Tor, {} of them without a TC form", n.events_from_tor,
+                 n.events_without_tc_form);
+  }
+
+  td::server_state state_;
+  asio::io_context io_;
+  std::unique_ptr<td::upstream> tor_;
+  std::vector<std::shared_ptr<td::listener>> listeners_;
+  int status_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  if (const auto exit_now = parse_options(argc, argv, o)) return *exit_now;
+  set_up_logging(o.log_level);
+  raise_file_limit();
+  std::vector<client::endpoint> endpoints = listen_endpoints(o);
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec || ::chmod(o.data_dir.c_str(), 0700) != 0) fail("cannot use " + o.data_dir);
+  server torctld(o);
+  return torctld.run(std::move(endpoints), upstream_options_of(o),
+                     std::chrono::microseconds(o.busy_poll_us));
 }
