@@ -14,6 +14,7 @@
 #include "daemon/torctld_process.hpp"
 #include "support/tor_process.hpp"
 #include "torctl/client/connection.hpp"
+#include "torctl/tc/message.hpp"
 
 namespace torctl {
 namespace {
@@ -156,6 +157,60 @@ TEST(TorctldAttach, ServesAnAttachedTorAndSurvivesItsRestart) {
   EXPECT_EQ(back, (std::pair<int, std::string>{0x0004, "DisableNetwork 1\n"}))
       << "torctld did not reconnect:\n"
       << d->output();
+}
+
+// Events across the attached Tor's restart: a SETEVENTS while Tor is away is refused
+// (0x0001) and changes nothing; once Tor is back, the subscription in force before is
+// restored without anyone asking, and a new SETEVENTS reaches the new Tor.
+TEST(TorctldAttach, EventsFollowTheAttachedTorAcrossItsRestart) {
+  const int port = testing::free_port();
+  std::string error;
+  auto tor = testing::tor_process::start_on_port(port, {"CookieAuthentication 1"}, error);
+  ASSERT_NE(tor, nullptr) << error;
+  torctld_process::options o;
+  o.extra_arguments = {"--tor-control", "127.0.0.1:" + std::to_string(port)};
+  auto d = torctld_process::start(o, error);
+  ASSERT_NE(d, nullptr) << error;
+  const auto set_events = [](tc_socket& s, std::string codes) {
+    s.send_raw(0x0005, codes);
+    for (;;) {
+      auto f = s.read();
+      if (f.first != 0x0006) return f;
+    }
+  };
+  const auto next_event_code = [](tc_socket& s) {
+    for (;;) {
+      const auto f = s.read();
+      if (f.first == -1) return -1;
+      if (f.first == 0x0006 && f.second.size() >= 2) return f.second[0] << 8 | f.second[1];
+    }
+  };
+  const std::string bw("\x00\x04", 2), log("\x00\x05", 2);
+  tc_socket watcher(d->port());
+  watcher.authenticate();
+  ASSERT_EQ(set_events(watcher, bw).first, 0x0001);
+  ASSERT_EQ(next_event_code(watcher), 0x0004);
+
+  tor->kill_now();
+  tc_socket late(d->port());
+  late.authenticate();
+  std::pair<int, std::string> refused;
+  for (int i = 0; i < 100 && (refused = set_events(late, log)).first != 0; ++i) {
+    set_events(late, "");  // it was taken while torctld had not yet seen Tor go
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(error_code_of(refused), 0x0001) << "SETEVENTS while Tor is away";
+
+  watcher.set_read_bound(500ms);  // what the old Tor sent before it went
+  while (watcher.read().first != -1) {
+  }
+  tor = testing::tor_process::start_on_port(port, {"CookieAuthentication 1"}, error);
+  ASSERT_NE(tor, nullptr) << error;
+  watcher.set_read_bound(30s);  // the reconnect waits for its backoff
+  EXPECT_EQ(next_event_code(watcher), 0x0004) << "BW did not resume:\n" << d->output();
+  ASSERT_EQ(set_events(late, log).first, 0x0001) << d->output();
+  late.send(tc::signal_message{tc::signal_code::reload});  // notices from the new Tor
+  EXPECT_EQ(next_event_code(late), 0x0005);
 }
 
 }  // namespace
