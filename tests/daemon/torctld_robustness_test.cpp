@@ -127,50 +127,57 @@ TEST_F(TorctldRobustness, ManyIdleConnectionsCostLittleAndBlockNoOne) {
   EXPECT_LT(per_connection, 8 * 1024) << "memory per idle connection";
 }
 
-TEST(TorctldAttach, ServesAnAttachedTorAndSurvivesItsRestart) {
-  const int port = testing::free_port();
-  std::string error;
-  auto tor = testing::tor_process::start_on_port(port, {"CookieAuthentication 1"}, error);
-  ASSERT_NE(tor, nullptr) << error;
-  torctld_process::options o;
-  o.extra_arguments = {"--tor-control", "127.0.0.1:" + std::to_string(port)};
-  auto d = torctld_process::start(o, error);
-  ASSERT_NE(d, nullptr) << error;
+// A Tor of the test's own on a free port, and a torctld attached to it, for the tests of
+// attached mode; restart_tor() starts the Tor again on the same port.
+class TorctldAttach : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    restart_tor();
+    torctld_process::options o;
+    o.extra_arguments = {"--tor-control", "127.0.0.1:" + std::to_string(port_)};
+    std::string error;
+    d_ = torctld_process::start(o, error);
+    ASSERT_NE(d_, nullptr) << error;
+  }
+  void restart_tor() {
+    std::string error;
+    tor_ = testing::tor_process::start_on_port(port_, {"CookieAuthentication 1"}, error);
+    ASSERT_NE(tor_, nullptr) << error;
+  }
+
+  const int port_ = testing::free_port();
+  std::unique_ptr<testing::tor_process> tor_;
+  std::unique_ptr<torctld_process> d_;
+};
+
+TEST_F(TorctldAttach, ServesAnAttachedTorAndSurvivesItsRestart) {
   const auto ask = [&] {
-    tc_socket s(d->port());
+    tc_socket s(d_->port());
     s.authenticate();
     s.send_raw(0x0003, "DisableNetwork\n");
     return s.read();
   };
   EXPECT_EQ(ask(), (std::pair<int, std::string>{0x0004, "DisableNetwork 1\n"}));
 
-  tor->kill_now();
+  tor_->kill_now();
   std::pair<int, std::string> meanwhile;
   for (int i = 0; i < 100 && (meanwhile = ask()).first != 0; ++i) std::this_thread::sleep_for(50ms);
   EXPECT_EQ(error_code_of(meanwhile), 0x0001) << "while Tor is away";
 
-  tor = testing::tor_process::start_on_port(port, {"CookieAuthentication 1"}, error);
-  ASSERT_NE(tor, nullptr) << error;
+  restart_tor();
+  if (HasFatalFailure()) return;
   std::pair<int, std::string> back;
   for (int i = 0; i < 200 && (back = ask()).first != 0x0004; ++i)
     std::this_thread::sleep_for(100ms);
   EXPECT_EQ(back, (std::pair<int, std::string>{0x0004, "DisableNetwork 1\n"}))
       << "torctld did not reconnect:\n"
-      << d->output();
+      << d_->output();
 }
 
 // Events across the attached Tor's restart: a SETEVENTS while Tor is away is refused
 // (0x0001) and changes nothing; once Tor is back, the subscription in force before is
 // restored without anyone asking, and a new SETEVENTS reaches the new Tor.
-TEST(TorctldAttach, EventsFollowTheAttachedTorAcrossItsRestart) {
-  const int port = testing::free_port();
-  std::string error;
-  auto tor = testing::tor_process::start_on_port(port, {"CookieAuthentication 1"}, error);
-  ASSERT_NE(tor, nullptr) << error;
-  torctld_process::options o;
-  o.extra_arguments = {"--tor-control", "127.0.0.1:" + std::to_string(port)};
-  auto d = torctld_process::start(o, error);
-  ASSERT_NE(d, nullptr) << error;
+TEST_F(TorctldAttach, EventsFollowTheAttachedTorAcrossItsRestart) {
   const auto set_events = [](tc_socket& s, std::string codes) {
     s.send_raw(0x0005, codes);
     for (;;) {
@@ -186,13 +193,13 @@ TEST(TorctldAttach, EventsFollowTheAttachedTorAcrossItsRestart) {
     }
   };
   const std::string bw("\x00\x04", 2), log("\x00\x05", 2);
-  tc_socket watcher(d->port());
+  tc_socket watcher(d_->port());
   watcher.authenticate();
   ASSERT_EQ(set_events(watcher, bw).first, 0x0001);
   ASSERT_EQ(next_event_code(watcher), 0x0004);
 
-  tor->kill_now();
-  tc_socket late(d->port());
+  tor_->kill_now();
+  tc_socket late(d_->port());
   late.authenticate();
   std::pair<int, std::string> refused;
   for (int i = 0; i < 100 && (refused = set_events(late, log)).first != 0; ++i) {
@@ -204,11 +211,11 @@ TEST(TorctldAttach, EventsFollowTheAttachedTorAcrossItsRestart) {
   watcher.set_read_bound(500ms);  // what the old Tor sent before it went
   while (watcher.read().first != -1) {
   }
-  tor = testing::tor_process::start_on_port(port, {"CookieAuthentication 1"}, error);
-  ASSERT_NE(tor, nullptr) << error;
+  restart_tor();
+  if (HasFatalFailure()) return;
   watcher.set_read_bound(30s);  // the reconnect waits for its backoff
-  EXPECT_EQ(next_event_code(watcher), 0x0004) << "BW did not resume:\n" << d->output();
-  ASSERT_EQ(set_events(late, log).first, 0x0001) << d->output();
+  EXPECT_EQ(next_event_code(watcher), 0x0004) << "BW did not resume:\n" << d_->output();
+  ASSERT_EQ(set_events(late, log).first, 0x0001) << d_->output();
   late.send(tc::signal_message{tc::signal_code::reload});  // notices from the new Tor
   EXPECT_EQ(next_event_code(late), 0x0005);
 }
