@@ -349,17 +349,17 @@ void fake_tor::finish_if_done() {
   for (const connection& c : connections_) {
     if (c.target && (c.next < job_->count || c.out_at < c.out.size())) return;
   }
-  job_->result.last_write = monotonic_ns();
-  std::lock_guard lock(mutex_);
-  finished_ = job_->result;
-  job_.reset();
-  for (connection& c : connections_) c.target = false;
-  changed_.notify_all();
+  end_job();
 }
 
 void fake_tor::fail_job(const std::string& why) {
   if (!job_) return;
   job_->result.failure = why;
+  end_job();
+}
+
+// Hands the job's result to the waiting caller and stops sending.
+void fake_tor::end_job() {
   job_->result.last_write = monotonic_ns();
   std::lock_guard lock(mutex_);
   finished_ = job_->result;

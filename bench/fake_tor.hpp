@@ -92,6 +92,7 @@ class fake_tor {
   void feed_paced();
   void finish_if_done();
   void fail_job(const std::string& why);
+  void end_job();
 
   int listen_fd_ = -1;
   int wake_fd_ = -1;  // an eventfd: start() and the destructor wake the thread

@@ -30,7 +30,7 @@ namespace torctl::bench {
 inline volatile std::sig_atomic_t interrupted = 0;
 
 // Failures throw, so that the benchmark's torctld and directory are cleaned up.
-[[noreturn]] inline void fanout_failure(const std::string& why) {
+[[noreturn]] inline void fail_run(const std::string& why) {
   throw std::runtime_error(why);
 }
 
@@ -74,7 +74,7 @@ class fanout {
   fanout(std::uint64_t expected, delay_samples* samples)
       : expected_(expected), samples_(samples), buffer_(read_size + max_frame) {
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_ < 0) fanout_failure("epoll_create1 failed");
+    if (epoll_ < 0) fail_run("epoll_create1 failed");
     // The kernel stamps with CLOCK_REALTIME; the fake with CLOCK_MONOTONIC.
     timespec real{};
     const std::int64_t before = monotonic_ns();
@@ -96,7 +96,7 @@ class fanout {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     const int on = 1;
     if (samples_ != nullptr && ::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0) {
-      fanout_failure("SO_TIMESTAMPNS refused");
+      fail_run("SO_TIMESTAMPNS refused");
     }
     subscriber s;
     s.fd = fd;
@@ -106,7 +106,7 @@ class fanout {
     epoll_event e{};
     e.events = EPOLLIN;
     e.data.u64 = subscribers_.size();
-    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &e) != 0) fanout_failure("epoll_ctl failed");
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &e) != 0) fail_run("epoll_ctl failed");
     subscribers_.push_back(std::move(s));
   }
   std::size_t size() const noexcept { return subscribers_.size(); }
@@ -153,12 +153,12 @@ class fanout {
   void read_until(Done done, Process* d, const char* what) {
     std::int64_t last_progress = monotonic_ns();
     while (!done()) {
-      if (interrupted != 0) fanout_failure("interrupted");
+      if (interrupted != 0) fail_run("interrupted");
       if (pump(1000) > 0) {
         last_progress = monotonic_ns();
       } else if (monotonic_ns() - last_progress > std::int64_t{idle_limit_ms} * 1'000'000) {
-        fanout_failure("nothing arrived for " + std::to_string(idle_limit_ms / 1000) +
-                       " s while waiting " + "for " + what + ": " + progress());
+        fail_run("nothing arrived for " + std::to_string(idle_limit_ms / 1000) +
+                 " s while waiting " + "for " + what + ": " + progress());
       } else if (d != nullptr) {
         d->check_alive();
       }
@@ -181,7 +181,7 @@ class fanout {
   std::size_t pump(int timeout_ms) {
     epoll_event ready[1024];
     const int n = ::epoll_wait(epoll_, ready, 1024, timeout_ms);
-    if (n < 0 && errno != EINTR) fanout_failure("epoll_wait failed");
+    if (n < 0 && errno != EINTR) fail_run("epoll_wait failed");
     std::size_t total = 0;
     for (int i = 0; i < n; ++i) total += read(ready[i].data.u64);
     return total;
@@ -201,11 +201,11 @@ class fanout {
     const ssize_t n = ::recvmsg(s.fd, &m, 0);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return 0;
-      fanout_failure("subscriber " + std::to_string(index) + ": read: " + std::strerror(errno));
+      fail_run("subscriber " + std::to_string(index) + ": read: " + std::strerror(errno));
     }
     if (n == 0) {
-      fanout_failure("subscriber " + std::to_string(index) + " was disconnected by torctld after " +
-                     std::to_string(s.next) + " of " + std::to_string(expected_) + " events");
+      fail_run("subscriber " + std::to_string(index) + " was disconnected by torctld after " +
+               std::to_string(s.next) + " of " + std::to_string(expected_) + " events");
     }
     const std::int64_t now = monotonic_ns();
     std::int64_t arrived = now;
@@ -261,7 +261,7 @@ class fanout {
     for (std::size_t end; (end = all.find("\r\n", at)) != std::string_view::npos; at = end + 2) {
       const std::string_view line = all.substr(at, end - at);
       if (line.substr(0, 11) != "650 NOTICE ")
-        fanout_failure("direct reader: unexpected line " + std::string(line.substr(0, 80)));
+        fail_run("direct reader: unexpected line " + std::string(line.substr(0, 80)));
       event(index, s, line.substr(11), now, arrived);
     }
     return at;
@@ -272,14 +272,14 @@ class fanout {
     std::int64_t stamp = 0;
     std::uint64_t seq = 0;
     if (!parse_notice(text, stamp, seq)) {
-      fanout_failure("subscriber " + std::to_string(index) + ": event " + std::to_string(s.next) +
-                     " has a text the fake Tor did not send: \"" + std::string(text.substr(0, 80)) +
-                     "\"");
+      fail_run("subscriber " + std::to_string(index) + ": event " + std::to_string(s.next) +
+               " has a text the fake Tor did not send: \"" + std::string(text.substr(0, 80)) +
+               "\"");
     }
     if (seq < s.next || seq >= expected_) {
-      fanout_failure("subscriber " + std::to_string(index) + ": expected event " +
-                     std::to_string(s.next) + ", received event " + std::to_string(seq) +
-                     (seq < s.next ? " (out of order or repeated)" : " (never sent)"));
+      fail_run("subscriber " + std::to_string(index) + ": expected event " +
+               std::to_string(s.next) + ", received event " + std::to_string(seq) +
+               (seq < s.next ? " (out of order or repeated)" : " (never sent)"));
     }
     // A gap is counted, not fatal at once, so that a run that loses events still says
     // how much it delivered and how fast; the program fails at its end (lost()).
@@ -312,7 +312,7 @@ class fanout {
       std::snprintf(head, sizeof head, ": ERROR 0x%02x%02x ", body[0], body[1]);
       why += head + std::string(reinterpret_cast<const char*>(body) + 2, length - 2);
     }
-    fanout_failure(why);
+    fail_run(why);
   }
 
   std::uint64_t expected_;

@@ -56,181 +56,16 @@
 #include "fake_tor.hpp"
 #include "fanout.hpp"
 #include "local_files.hpp"
+#include "torctld_child.hpp"
 
 namespace fs = std::filesystem;
 using namespace torctl::bench;
 
 namespace {
 
-[[noreturn]] void die(const std::string& why) {
-  throw std::runtime_error(why);
-}
-
 void on_signal(int) {
   interrupted = 1;
 }
-
-// A blocking TCP connection to 127.0.0.1:port, or -1 (errno says why).
-int connect_loopback(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    const int saved = errno;
-    ::close(fd);
-    errno = saved;
-    return -1;
-  }
-  return fd;
-}
-
-// A blocking connection to the Unix socket at `path`, or -1 (errno says why).
-int connect_unix(const std::string& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  if (path.size() >= sizeof a.sun_path) die("socket path too long: " + path);
-  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    const int saved = errno;
-    ::close(fd);
-    errno = saved;
-    return -1;
-  }
-  return fd;
-}
-
-void send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) die(std::string("send: ") + std::strerror(errno));
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-// CPU seconds a process has used (user + system), from /proc.
-double process_cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(paren + 2));
-  std::string skipped;
-  for (int i = 3; i < 14; ++i) fields >> skipped;  // state .. cmajflt: fields 3 to 13
-  double user = 0, system = 0;
-  fields >> user >> system;
-  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-double thread_cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_THREAD, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// A number from /proc/PID/status (VmRSS: and VmHWM: are in KiB).
-long status_number(pid_t pid, const char* field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
-  }
-  return -1;
-}
-
-// torctld attached to the fake Tor, in a temporary directory. It is stopped by its PID
-// (SIGTERM, then SIGKILL after 5 s) and the directory removed, however the run ends; if
-// this program is killed, the kernel sends torctld SIGTERM (PR_SET_PDEATHSIG). It serves
-// TC on a loopback TCP port, or on a Unix socket in that directory.
-class torctld_process {
- public:
-  torctld_process(const std::string& program, std::uint16_t tor_port, bool unix_socket) {
-    dir_ = (fs::temp_directory_path() / "torctld-events-bench-XXXXXX").string();
-    if (::mkdtemp(dir_.data()) == nullptr) die("mkdtemp failed");
-    port_ = free_port();
-    if (unix_socket) socket_path_ = dir_ + "/tc.sock";
-    // Everything the child needs is made before fork: between fork and exec it only
-    // makes system calls, since the fake Tor's thread exists.
-    const std::string log = dir_ + "/torctld.log", data = dir_ + "/data";
-    const std::string tor = "127.0.0.1:" + std::to_string(tor_port);
-    const std::string listen =
-        unix_socket ? "unix:" + socket_path_ : "127.0.0.1:" + std::to_string(port_);
-    const pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ < 0) die("fork failed");
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      if (::getppid() != parent) ::_exit(127);
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (fd >= 0) ::dup2(fd, STDERR_FILENO);
-      ::execl(program.c_str(), program.c_str(), "--tor-control", tor.c_str(), "--data-dir",
-              data.c_str(), "--listen", listen.c_str(), "--log-level", "warn", nullptr);
-      ::_exit(127);
-    }
-  }
-  ~torctld_process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      for (int i = 0; i < 500 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        if (i == 499) {
-          ::kill(pid_, SIGKILL);
-          ::waitpid(pid_, &status, 0);
-        }
-      }
-    }
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  torctld_process(const torctld_process&) = delete;
-  torctld_process& operator=(const torctld_process&) = delete;
-
-  pid_t pid() const noexcept { return pid_; }
-  // A new blocking connection to torctld's TC port, or -1 (errno says why).
-  int connect() const {
-    return socket_path_.empty() ? connect_loopback(port_) : connect_unix(socket_path_);
-  }
-  std::string log() const { return read_file(dir_ + "/torctld.log"); }
-
-  // Returns once torctld accepts connections (it listens once attached to its Tor).
-  void wait_listening() {
-    for (int i = 0; i < 300; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        die("torctld exited at start (status " + std::to_string(status) + "):\n" + log());
-      }
-      const int fd = connect();
-      if (fd >= 0) {
-        ::close(fd);
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    die("torctld did not listen within 15 s:\n" + log());
-  }
-  // Throws, with torctld's log, if it has exited.
-  void check_alive() {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      die("torctld exited (status " + std::to_string(status) + "):\n" + log());
-    }
-  }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
-  std::string socket_path_;  // empty: TCP
-};
 
 // `n` TC controllers of torctld, each having sent AUTHENTICATE (empty) and SETEVENTS
 // [log message], with their DONEs read.
@@ -243,7 +78,7 @@ void add_tc_subscribers(fanout& f, torctld_process& d, std::size_t n) {
       fd = d.connect();
       if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    if (fd < 0) die("cannot connect to torctld: " + std::string(std::strerror(errno)));
+    if (fd < 0) fail_run("cannot connect to torctld: " + std::string(std::strerror(errno)));
     send_all(fd, std::string_view(hello, sizeof hello));
     f.add(fd, true);
   }
@@ -253,17 +88,17 @@ void add_tc_subscribers(fanout& f, torctld_process& d, std::size_t n) {
 // One text connection to the fake Tor, authenticated and subscribed to NOTICE.
 void add_text_subscriber(fanout& f, std::uint16_t port) {
   const int fd = connect_loopback(port);
-  if (fd < 0) die("cannot connect to the fake Tor");
+  if (fd < 0) fail_run("cannot connect to the fake Tor");
   send_all(fd, "PROTOCOLINFO 1\r\nAUTHENTICATE\r\nSETEVENTS NOTICE\r\n");
   std::string in;
   int finals = 0;  // one final "250 " line per command
   while (finals < 3) {
     char buffer[4096];
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n <= 0) die("the fake Tor closed the direct connection");
+    if (n <= 0) fail_run("the fake Tor closed the direct connection");
     in.append(buffer, static_cast<std::size_t>(n));
     for (std::size_t end; finals < 3 && (end = in.find("\r\n")) != std::string::npos;) {
-      if (in.compare(0, 3, "250") != 0) die("the fake Tor answered " + in.substr(0, end));
+      if (in.compare(0, 3, "250") != 0) fail_run("the fake Tor answered " + in.substr(0, end));
       if (in[3] == ' ') ++finals;
       in.erase(0, end + 2);
     }
@@ -330,7 +165,7 @@ throughput_row finish_throughput(fanout& f, fake_tor& source, torctld_process* d
   source.start(events, 0);
   const std::int64_t last_frame = f.wait_complete(d);
   const fake_tor::emission sent = source.wait();
-  if (!sent.failure.empty()) die("the fake Tor: " + sent.failure);
+  if (!sent.failure.empty()) fail_run("the fake Tor: " + sent.failure);
   throughput_row r;
   r.label = std::move(label);
   r.subscribers = f.size();
@@ -357,7 +192,7 @@ latency_row finish_latency(fanout& f, delay_samples& samples, fake_tor& source, 
   source.start(events, rate);
   f.wait_complete(d);
   const fake_tor::emission sent = source.wait();
-  if (!sent.failure.empty()) die("the fake Tor: " + sent.failure);
+  if (!sent.failure.empty()) fail_run("the fake Tor: " + sent.failure);
   latency_row r;
   if (d != nullptr) {
     const double seconds = static_cast<double>(sent.last_write - sent.first_write) / 1e9;
@@ -384,8 +219,8 @@ void expect_subscribed(fake_tor& tor) {
   if (!tor.wait_for_subscribers(1, 5000)) {
     std::string sent;
     for (const std::string& c : tor.commands()) sent += "\n  " + c;
-    die("torctld answered SETEVENTS but never asked its Tor for NOTICE events (does this " +
-        std::string("torctld deliver events?); what it sent its Tor:") + sent);
+    fail_run("torctld answered SETEVENTS but never asked its Tor for NOTICE events (does this " +
+             std::string("torctld deliver events?); what it sent its Tor:") + sent);
   }
 }
 
@@ -499,7 +334,7 @@ void print_table(const std::vector<throughput_row>& through,
 }
 
 int run_bench(int argc, char** argv) {
-  if (argc < 2) die("usage: torctld_events_bench TORCTLD [--quick] [--json] ...");
+  if (argc < 2) fail_run("usage: torctld_events_bench TORCTLD [--quick] [--json] ...");
   const std::string program = argv[1];
   settings s;
   for (int i = 2; i < argc; ++i) {
@@ -527,7 +362,7 @@ int run_bench(int argc, char** argv) {
     } else if (a == "--seconds" && more) {
       s.seconds = std::stod(argv[++i]);
     } else {
-      die("unknown argument " + a);
+      fail_run("unknown argument " + a);
     }
   }
   // A thousand controllers are a thousand descriptors here and in torctld (which
@@ -565,7 +400,7 @@ int run_bench(int argc, char** argv) {
       latency.push_back(finish_latency(f, samples, tor, &d, "through torctld", paced, s.rate));
       peak_rss = status_number(d.pid(), "VmHWM:");
     } catch (const std::exception& e) {
-      die(e.what() + log_summary(d.log()));
+      fail_run(e.what() + log_summary(d.log()));
     }
     if (s.verbose) {
       for (const std::string& c : tor.commands()) std::fprintf(stderr, "to Tor: %s\n", c.c_str());
