@@ -113,7 +113,29 @@ void event_hub::flush() {
   unflushed_octets_ = 0;
   std::vector<std::shared_ptr<session>> marked;
   marked.swap(marked_);
-  for (const auto& s : marked) s->flush_events();
+  writers_.clear();
+  pieces_.clear();
+  sends_.clear();
+  for (auto& s : marked) {
+    const std::size_t first = pieces_.size();
+    if (!s->begin_write(pieces_)) continue;
+    send_job j;
+    j.fd = s->native_socket();
+    j.count = pieces_.size() - first;
+    sends_.push_back(j);
+    writers_.push_back(std::move(s));
+  }
+  // The pieces are laid out: now their addresses hold.
+  const iovec* next = pieces_.data();
+  for (send_job& j : sends_) {
+    j.pieces = next;
+    next += j.count;
+  }
+  senders_.run(sends_);
+  for (std::size_t i = 0; i < writers_.size(); ++i) {
+    writers_[i]->end_write(sends_[i].sent, sends_[i].error);
+  }
+  writers_.clear();
 }
 
 }  // namespace torctl::daemon

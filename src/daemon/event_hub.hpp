@@ -10,7 +10,8 @@
 // of its code (event_log.hpp), and the connections subscribed to that code are marked;
 // flush() then gives each marked connection one write of everything it has not yet
 // sent, so that many events from one read of Tor's socket cost one write per
-// connection, not one per event.
+// connection, not one per event; those writes are shared with helper threads
+// (send_pool.hpp) when there are many.
 #pragma once
 
 #include <array>
@@ -22,6 +23,7 @@
 
 #include "event_log.hpp"
 #include "event_map.hpp"
+#include "send_pool.hpp"
 #include "torctl/client/error.hpp"
 #include "torctl/text/event.hpp"
 
@@ -41,7 +43,9 @@ class event_hub {
   // Tor's answer to a SETEVENTS: nullopt when it took it.
   using done_fn = std::function<void(std::optional<client::error>)>;
 
-  explicit event_hub(server_state& state) : state_(state) {}
+  // `send_helpers`: threads that share a flush's writes with the event loop (send_pool).
+  explicit event_hub(server_state& state, std::size_t send_helpers = 0)
+      : state_(state), senders_(send_helpers) {}
   event_hub(const event_hub&) = delete;
   event_hub& operator=(const event_hub&) = delete;
 
@@ -64,6 +68,9 @@ class event_hub {
   void mark(std::shared_ptr<session> s) { marked_.push_back(std::move(s)); }
 
   event_log& log(std::size_t index) noexcept { return logs_[index]; }
+  // Writes begun by flushes, and how many of them a helper thread sent.
+  std::uint64_t writes() const noexcept { return senders_.sends(); }
+  std::uint64_t writes_by_helpers() const noexcept { return senders_.helped(); }
   // The codes some connection wants.
   event_mask wanted() const noexcept;
 
@@ -82,6 +89,12 @@ class event_hub {
   std::array<event_log, event_kinds> logs_;
   std::array<std::vector<session*>, event_kinds> readers_;
   std::vector<std::shared_ptr<session>> marked_;
+  // One flush's writes, kept between flushes for their capacity: at most one write, of
+  // at most max_write_buffers pieces, per connection.
+  send_pool senders_;
+  std::vector<std::shared_ptr<session>> writers_;
+  std::vector<iovec> pieces_;
+  std::vector<send_job> sends_;
   std::uint64_t next_number_ = 0;
   std::size_t unflushed_ = 0;
   std::size_t unflushed_octets_ = 0;

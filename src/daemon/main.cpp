@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
@@ -33,6 +34,13 @@ namespace client = torctl::client;
 
 namespace {
 
+// Helper threads for event writes (send_pool.hpp): one fewer than the processors, at
+// most three; 0 on one processor, where a helper could only take turns with the loop.
+int default_send_threads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::min(cores > 0 ? cores - 1 : 0U, 3U));
+}
+
 struct options {
   std::vector<std::string> listen;
   std::string data_dir;
@@ -42,6 +50,7 @@ struct options {
   bool tor_password = false;  // read from standard input
   std::string log_level = "info";
   int busy_poll_us = 50;
+  int send_threads = default_send_threads();
 };
 
 // Runs the event loop. With a window, after each burst of work it keeps polling for
@@ -129,6 +138,11 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
                  "lower latency for more CPU while controllers are active")
       ->default_val(50)
       ->check(CLI::Range(0, 10000));
+  app.add_option("--send-threads", o.send_threads,
+                 "helper threads that share the writes of an event to many controllers "
+                 "(0: the event loop writes alone)")
+      ->default_val(default_send_threads())
+      ->check(CLI::Range(0, static_cast<int>(td::max_send_helpers)));
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   try {
@@ -186,7 +200,12 @@ class server {
   // The state outlives the io_context, whose handlers still hold sessions when it goes.
   explicit server(const options& o) : io_(1) {
     state_.executor = io_.get_executor();
-    state_.events = std::make_unique<td::event_hub>(state_);
+    state_.events =
+        std::make_unique<td::event_hub>(state_, static_cast<std::size_t>(o.send_threads));
+    if (o.send_threads > 0) {
+      spdlog::info("event writes shared with {} helper thread{}", o.send_threads,
+                   o.send_threads == 1 ? "" : "s");
+    }
     state_.policy_path = o.data_dir + "/torctld-auth.conf";
     prepare_torrc(o, state_.policy_path);
     auto policy = td::auth_policy::load(state_.policy_path);
@@ -294,8 +313,11 @@ class server {
         "and {} text-protocol clients refused, {} disconnected as slow readers",
         n.opened, n.authenticated, n.refused_authentication, n.refused_http, n.refused_text,
         n.disconnected_slow);
-    spdlog::info("events: {} from Tor, {} of them without a TC form", n.events_from_tor,
-                 n.events_without_tc_form);
+    spdlog::info(
+        "events: {} from Tor, {} of them without a TC form; {} event writes, {} of "
+        "them by helper threads",
+        n.events_from_tor, n.events_without_tc_form, state_.events->writes(),
+        state_.events->writes_by_helpers());
   }
 
   td::server_state state_;

@@ -8,6 +8,8 @@
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <cerrno>
+#include <system_error>
 
 #include "event_hub.hpp"
 #include "handlers.hpp"
@@ -264,10 +266,35 @@ void session::events_appended() {
   state_.events->mark(shared_from_this());
 }
 
-void session::flush_events() {
+bool session::begin_write(std::vector<iovec>& pieces) {
   marked_ = false;
-  if (closed_ || over_output_bound()) return;
-  if (!writing_) write_more();
+  if (closed_ || over_output_bound() || writing_ || !prepare_write()) return false;
+  for (const asio::const_buffer& b : pieces_) {
+    pieces.push_back(iovec{const_cast<void*>(b.data()), b.size()});
+  }
+  return true;
+}
+
+void session::end_write(std::size_t sent, int error) {
+  if (error != 0 && error != EAGAIN && error != EWOULDBLOCK) {
+    sent_events();
+    close("write: " + std::system_category().message(error));
+    return;
+  }
+  if (sent == asio::buffer_size(pieces_)) {
+    sent_events();
+    write_more();
+    return;
+  }
+  // The socket is full: the pieces not yet taken wait for the event loop's write.
+  auto taken = pieces_.begin();
+  while (taken != pieces_.end() && sent >= taken->size()) {
+    sent -= taken->size();
+    ++taken;
+  }
+  pieces_.erase(pieces_.begin(), taken);
+  pieces_.front() += sent;
+  start_write();
 }
 
 // Lays out the events not yet sent as pieces of the shared logs, oldest first: runs of
@@ -323,7 +350,13 @@ void session::sent_events() noexcept {
 
 // One write: the events due, then every answer that is ready (whole answers only).
 void session::write_more() {
-  if (closed_) return;
+  if (prepare_write()) start_write();
+}
+
+// Lays out the next write in pieces_; false, and the connection idle, when there is
+// nothing to write.
+bool session::prepare_write() {
+  if (closed_) return false;
   if (codes_ != 0) gather_events();
   if (!out_.empty()) {
     written_.swap(out_);
@@ -337,9 +370,13 @@ void session::write_more() {
     written_ = {};
     if (close_when_written_) close("answered, then closed");
     if (end_of_input_ && answers_.empty()) close("closed by the controller, all answered");
-    return;
+    return false;
   }
   writing_ = true;
+  return true;
+}
+
+void session::start_write() {
   asio::async_write(socket_, pieces_, [self = shared_from_this()](std::error_code ec, std::size_t) {
     self->sent_events();
     if (ec) {

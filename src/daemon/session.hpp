@@ -15,6 +15,8 @@
 // max_write_octets of events in at most max_write_buffers pieces.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <array>
 #include <asio/awaitable.hpp>
 #include <asio/buffer.hpp>
@@ -63,8 +65,16 @@ class session : public std::enable_shared_from_this<session> {
   // For the hub: a log this connection reads has a new frame. Cheap: it only marks the
   // connection for the hub's next flush.
   void events_appended();
-  // For the hub's flush: writes what is due, or disconnects a reader too far behind.
-  void flush_events();
+  // For the hub's flush, which sends for many connections at once (send_pool.hpp): lays
+  // out what is due in `pieces` and returns true; false when there is nothing to send
+  // now (a write is in flight, the connection closed, or it was cut off for being too
+  // far behind). A true is followed by end_write, with nothing else of this connection's
+  // touched in between.
+  bool begin_write(std::vector<iovec>& pieces);
+  // What the kernel took of that send, and its errno (0, or EAGAIN when the socket is
+  // full); the rest goes by the event loop.
+  void end_write(std::size_t sent, int error);
+  int native_socket() noexcept { return socket_.native_handle(); }
 
   // A place for the answer to the next request, in order.
   std::uint64_t reserve();
@@ -87,6 +97,8 @@ class session : public std::enable_shared_from_this<session> {
   void drop_answers();
   void wake_paused();
   void write_more();
+  bool prepare_write();
+  void start_write();
   void gather_events();
   void sent_events() noexcept;
   std::uint64_t unsent() const noexcept;
