@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "fanout.hpp"
 #include "local_files.hpp"
@@ -106,7 +107,9 @@ inline long status_number(pid_t pid, const char* field) {
 // TC on a loopback TCP port, or on a Unix socket in that directory.
 class torctld_process {
  public:
-  torctld_process(const std::string& program, std::uint16_t tor_port, bool unix_socket) {
+  // `extra`: more of torctld's options (say --send-threads 0).
+  torctld_process(const std::string& program, std::uint16_t tor_port, bool unix_socket,
+                  std::vector<std::string> extra = {}) {
     dir_ = (std::filesystem::temp_directory_path() / "torctld-events-bench-XXXXXX").string();
     if (::mkdtemp(dir_.data()) == nullptr) fail_run("mkdtemp failed");
     port_ = free_port();
@@ -117,6 +120,12 @@ class torctld_process {
     const std::string tor = "127.0.0.1:" + std::to_string(tor_port);
     const std::string listen =
         unix_socket ? "unix:" + socket_path_ : "127.0.0.1:" + std::to_string(port_);
+    std::vector<std::string> args{program,    "--tor-control", tor,           "--data-dir", data,
+                                  "--listen", listen,          "--log-level", "warn"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ < 0) fail_run("fork failed");
@@ -125,8 +134,7 @@ class torctld_process {
       if (::getppid() != parent) ::_exit(127);
       const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fd >= 0) ::dup2(fd, STDERR_FILENO);
-      ::execl(program.c_str(), program.c_str(), "--tor-control", tor.c_str(), "--data-dir",
-              data.c_str(), "--listen", listen.c_str(), "--log-level", "warn", nullptr);
+      ::execv(program.c_str(), argv.data());
       ::_exit(127);
     }
   }
