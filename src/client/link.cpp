@@ -60,9 +60,17 @@ link::link(asio::any_io_executor ex, protocol proto, endpoint remote, link_limit
 
 link::~link() = default;
 
+// A pipelined batch leaves in writes of about this size while the caller is still
+// issuing it (submit).
+constexpr std::size_t gather_octets = 16 * 1024;
+// The largest write buffer a link keeps for its next commands; a larger one is freed.
+constexpr std::size_t max_kept_out_octets = std::size_t{1} << 20;
+
 void link::attach(socket_type socket) {
   ++generation_;
   socket_.emplace(std::move(socket));
+  std::error_code ignored;  // a socket that refuses stays blocking: slower, still correct
+  socket_->non_blocking(true, ignored);
   first_octets_.clear();
   text_reader_ = text::reply_reader(limits_.text);
   tc_frames_ = tc::frame_decoder(limits_.tc_body);
@@ -115,8 +123,22 @@ void link::submit(request r, bool internal, completion<result<raw_reply, error>>
     wipe_out_ = true;
     auth::wipe({reinterpret_cast<std::uint8_t*>(r.wire.data()), r.wire.size()});
   }
-  // Commands issued while a write is in flight (a pipelined batch) leave together in
-  // the next one.
+  if (writing_) return;  // the socket is full: this waits with the rest
+  // The first command of a turn of the event loop leaves at once; those issued after it in
+  // the same turn (a pipelined batch) gather and leave together when the turn ends, or
+  // each time gather_octets of them wait, so the server starts on a long batch while the
+  // caller is still issuing it.
+  if (!turn_open_) {
+    turn_open_ = true;
+    asio::post(executor_, [self = shared_from_this()] { self->end_turn(); });
+    write_more();
+  } else if (out_.size() - out_sent_ >= gather_octets) {
+    write_more();
+  }
+}
+
+void link::end_turn() {
+  turn_open_ = false;
   if (!writing_) write_more();
 }
 
@@ -183,42 +205,58 @@ void link::expire_deadlines() {
   if (next) arm_deadline(*next);
 }
 
-// The largest write buffer a link keeps for its next batch; a larger one is freed.
-constexpr std::size_t max_spare_octets = std::size_t{1} << 20;
-
+// Writes what the kernel takes now, without waiting; the rest, if the socket is full,
+// once it can take more. The socket is non-blocking (attach), so no call here blocks.
 void link::write_more() {
-  if (out_.empty() || !socket_) {
+  if (!socket_) {
     writing_ = false;
     return;
   }
+  while (out_sent_ < out_.size()) {
+    std::error_code ec;
+    const std::size_t n =
+        socket_->write_some(asio::buffer(out_.data() + out_sent_, out_.size() - out_sent_), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      wait_writable();
+      return;
+    }
+    if (ec) {
+      writing_ = false;
+      lose(error(errc::connection_lost, "writing to " + remote_.to_string() + ": " + ec.message()));
+      return;
+    }
+    out_sent_ += n;
+  }
+  writing_ = false;
+  sent_all();
+}
+
+void link::wait_writable() {
   writing_ = true;
-  // The buffer belongs to this write: a dropped socket's write may finish after a new
-  // socket has taken over. While commands keep coming, the last write's buffer is reused
-  // for the next batch rather than freed and allocated again.
-  auto batch = std::make_shared<std::string>();
-  batch->swap(out_);
-  out_.swap(spare_);
-  const bool wipe = std::exchange(wipe_out_, false);
-  asio::async_write(
-      *socket_, asio::buffer(*batch),
-      [self = shared_from_this(), batch, wipe, generation = generation_](std::error_code ec,
-                                                                         std::size_t) {
-        if (wipe) {
-          auth::wipe({reinterpret_cast<std::uint8_t*>(batch->data()), batch->size()});
-        }
-        if (generation != self->generation_) return;
-        if (!wipe && self->spare_.capacity() == 0 && batch->capacity() <= max_spare_octets) {
-          batch->clear();
-          self->spare_.swap(*batch);
-        }
-        if (ec) {
-          self->writing_ = false;
-          self->lose(error(errc::connection_lost,
-                           "writing to " + self->remote_.to_string() + ": " + ec.message()));
-          return;
-        }
-        self->write_more();
-      });
+  socket_->async_wait(socket_type::wait_write, [self = shared_from_this(),
+                                                generation = generation_](std::error_code ec) {
+    if (generation != self->generation_) return;  // dropped meanwhile
+    if (ec) {
+      self->writing_ = false;
+      self->lose(error(errc::connection_lost,
+                       "writing to " + self->remote_.to_string() + ": " + ec.message()));
+      return;
+    }
+    self->write_more();
+  });
+}
+
+// Everything in out_ has been written: a credential in it is wiped, and the buffer kept
+// for the next commands unless a large batch made it large.
+void link::sent_all() noexcept {
+  if (wipe_out_) auth::wipe({reinterpret_cast<std::uint8_t*>(out_.data()), out_.size()});
+  wipe_out_ = false;
+  out_sent_ = 0;
+  if (out_.capacity() > max_kept_out_octets) {
+    out_ = std::string();
+  } else {
+    out_.clear();
+  }
 }
 
 asio::awaitable<void> link::read_loop(std::shared_ptr<link> self, std::uint64_t generation) {
@@ -368,9 +406,7 @@ void link::drop_socket() {
   armed_for_.reset();
   deadline_timer_.cancel();
   resume_reading_.cancel();
-  if (wipe_out_) auth::wipe({reinterpret_cast<std::uint8_t*>(out_.data()), out_.size()});
-  wipe_out_ = false;
-  out_.clear();
+  sent_all();  // what was not sent is dropped, wiped if it held a credential
 }
 
 void link::lose(error why) {

@@ -118,6 +118,9 @@ class link : public std::enable_shared_from_this<link> {
   void expire_deadlines();
   void finish_event_wait(result<event, error> outcome);
   void write_more();
+  void wait_writable();
+  void end_turn();
+  void sent_all() noexcept;
   asio::awaitable<void> read_loop(std::shared_ptr<link> self, std::uint64_t generation);
   // Feeds what was read to the codec; false when the link failed on it.
   bool feed_text(const std::uint8_t* data, std::size_t size);
@@ -140,10 +143,13 @@ class link : public std::enable_shared_from_this<link> {
 
   std::optional<socket_type> socket_;
   std::uint64_t generation_ = 0;  // bumped whenever the socket is replaced or dropped
-  std::string out_;               // commands waiting for the write in flight (which owns its own)
-  std::string spare_;             // the last write's buffer, emptied, for the next (up to 1 MiB)
-  bool writing_ = false;
-  bool wipe_out_ = false;  // out_ holds a credential
+  // Commands not yet taken by the kernel: out_ from out_sent_ on. Its buffer is kept for
+  // the next commands (up to max_kept_out_octets).
+  std::string out_;
+  std::size_t out_sent_ = 0;
+  bool writing_ = false;    // the socket is full: waiting until it takes more
+  bool turn_open_ = false;  // a command left at once this turn; later ones gather (end_turn)
+  bool wipe_out_ = false;   // out_ holds a credential
   std::vector<std::uint8_t> read_buffer_;
   std::string first_octets_;
 

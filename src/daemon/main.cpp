@@ -26,6 +26,7 @@
 #include "listener.hpp"
 #include "server_state.hpp"
 #include "torctl/auth/cookie.hpp"
+#include "torctl/client/run.hpp"
 #include "upstream.hpp"
 
 namespace fs = std::filesystem;
@@ -52,30 +53,6 @@ struct options {
   int busy_poll_us = 50;
   int send_threads = default_send_threads();
 };
-
-// Runs the event loop. With a window, after each burst of work it keeps polling for
-// that long before sleeping in epoll_wait: Tor's reply to a request just forwarded, and a
-// controller's next request after an answer, usually come within tens of microseconds,
-// and catching them without a sleep and a wakeup saves the scheduler's latency on each
-// crossing. It costs CPU only while there is traffic: an idle torctld sleeps.
-void run_loop(asio::io_context& io, std::chrono::microseconds window) {
-  if (window.count() == 0) {
-    io.run();
-    return;
-  }
-  using clock = std::chrono::steady_clock;
-  auto last_work = clock::now();
-  while (!io.stopped()) {
-    if (io.poll() > 0) {
-      last_work = clock::now();
-    } else if (clock::now() - last_work >= window && !io.stopped()) {
-      io.run_one();
-      last_work = clock::now();
-    } else {
-      std::this_thread::yield();  // a busy Tor or controller on this core goes first
-    }
-  }
-}
 
 std::string default_data_dir() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
@@ -223,7 +200,8 @@ class server {
       if (!e) shut_down(0, number == SIGINT ? "SIGINT" : "SIGTERM");
     });
     asio::co_spawn(io_, serve(std::move(endpoints), std::move(up)), asio::detached);
-    run_loop(io_, busy_poll);
+    // Busy polling: see docs/torctld.md and torctl/client/run.hpp.
+    client::run_polling(io_, busy_poll);
     listeners_.clear();
     tor_.reset();
     state_.tor = nullptr;
