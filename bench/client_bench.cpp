@@ -5,12 +5,18 @@
 //   torctl: this library's coroutine API (text protocol), each reply parsed into typed
 //           values.
 //   Stem:   Debian's python3-stem (bench/stem_getinfo.py), caching off.
-// Each both sequential (one command, wait for its reply, the next) and pipelined (a batch
-// written at once, then the replies read); Stem cannot pipeline and runs 8 threads on one
-// connection instead. Medians of the repetitions, and the ratios, are printed, with the
-// CPU time this process spends per round trip (kernel time included).
+// Each both sequential (one command, wait for its reply, the next) and pipelined (batches
+// of `--batch` commands, each written at once, then its replies read, then the next
+// batch); Stem cannot pipeline and runs 8 threads on one connection instead. A
+// repetition runs raw and torctl back to back, so the ratio of the two is taken in the
+// same conditions; the median rates and the median of those paired ratios (with their
+// range) are printed, with the CPU time this process spends per round trip (kernel time
+// included).
 //
-// Usage: client_bench [--quick] [--count N] [--repetitions R] [--only MODE]
+// Usage: client_bench [--quick] [--count N] [--pipelined-count N] [--batch B]
+//                     [--polling US] [--repetitions R] [--only MODE]
+// MODE: raw-sequential, raw-pipelined, torctl-sequential, torctl-pipelined, and the last two
+// with "-polling" (the event loop busy polls for --polling µs, default 50, before sleeping)
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -21,6 +27,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +35,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include "../src/auth/encoding.hpp"
@@ -68,7 +77,7 @@ class raw_client {
   }
   ~raw_client() { ::close(fd_); }
 
-  void send(const std::string& s) {
+  void send(std::string_view s) {
     std::size_t sent = 0;
     while (sent < s.size()) {
       const ssize_t n = ::send(fd_, s.data() + sent, s.size() - sent, 0);
@@ -76,13 +85,17 @@ class raw_client {
       sent += static_cast<std::size_t>(n);
     }
   }
+  // With a window, each read first polls (non-blocking reads, yielding between them) for
+  // that long before it blocks: the same trade client::run_polling_until makes.
+  void set_polling(std::chrono::microseconds window) { polling_ = window; }
+
   // Reads until `n` replies ended by "250 OK\r\n" have come.
   std::size_t count_ok(std::size_t n) {
     static constexpr std::string_view end = "250 OK\r\n";
     std::size_t seen = 0;
     while (seen < n) {
       char buffer[65536];
-      const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
+      const ssize_t got = receive(buffer, sizeof buffer);
       if (got <= 0) die("raw: recv");
       // As torctl does while replies are due (src/client/link.cpp says why): without it
       // both stall on delayed ACKs, and the comparison would measure that instead.
@@ -103,8 +116,21 @@ class raw_client {
   }
 
  private:
+  ssize_t receive(char* buffer, std::size_t size) {
+    if (polling_.count() > 0) {
+      const auto until = std::chrono::steady_clock::now() + polling_;
+      do {
+        const ssize_t got = ::recv(fd_, buffer, size, MSG_DONTWAIT);
+        if (got >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return got;
+        std::this_thread::yield();
+      } while (std::chrono::steady_clock::now() < until);
+    }
+    return ::recv(fd_, buffer, size, 0);
+  }
+
   int fd_ = -1;
   std::string tail_;
+  std::chrono::microseconds polling_{0};
 };
 
 double raw_sequential(raw_client& c, std::size_t n) {
@@ -116,12 +142,18 @@ double raw_sequential(raw_client& c, std::size_t n) {
   return per_second(n, start);
 }
 
-double raw_pipelined(raw_client& c, std::size_t n) {
-  std::string batch;
-  for (std::size_t i = 0; i < n; ++i) batch += "GETINFO version\r\n";
+// `n` round trips in batches of `batch` (the last one smaller).
+double raw_pipelined(raw_client& c, std::size_t n, std::size_t batch) {
+  std::string commands;
+  for (std::size_t i = 0; i < batch; ++i) commands += "GETINFO version\r\n";
+  const std::string_view one = "GETINFO version\r\n";
   const auto start = clock_type::now();
-  c.send(batch);
-  c.count_ok(n);
+  for (std::size_t done = 0; done < n;) {
+    const std::size_t now = std::min(batch, n - done);
+    c.send(std::string_view(commands).substr(0, now * one.size()));
+    c.count_ok(now);
+    done += now;
+  }
   return per_second(n, start);
 }
 
@@ -169,23 +201,48 @@ struct series {
   double cpu() const { return median(cpus); }
 };
 
+// The ratios of `a` to `b`, repetition by repetition: their median, lowest and highest.
+struct paired {
+  double median, low, high;
+};
+paired ratios(const series& a, const series& b) {
+  std::vector<double> r;
+  for (std::size_t i = 0; i < a.rates.size() && i < b.rates.size(); ++i) {
+    r.push_back(a.rates[i] / b.rates[i]);
+  }
+  if (r.empty()) return {0, 0, 0};
+  return {median(r), *std::min_element(r.begin(), r.end()), *std::max_element(r.begin(), r.end())};
+}
+
 int run_bench(int argc, char** argv) {
-  std::size_t count = 10000;
+  std::size_t count = 20000;             // sequential round trips per run (and Stem's)
+  std::size_t pipelined_count = 200000;  // pipelined ones: a run of 20,000 lasts 20 ms
+  std::size_t batch = 10000;             // pipelined: commands written at once
+  int polling_window_us = 50;            // the "-polling" modes' window (as torctld's)
   int repetitions = 5;
   std::string only;  // for profiling: run just one of raw-/torctl- sequential/pipelined
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") {
       count = 200;
+      pipelined_count = 1000;
+      batch = 100;
       repetitions = 1;
     } else if (a == "--count" && i + 1 < argc) {
       count = std::strtoul(argv[++i], nullptr, 10);
+    } else if (a == "--pipelined-count" && i + 1 < argc) {
+      pipelined_count = std::strtoul(argv[++i], nullptr, 10);
+    } else if (a == "--polling" && i + 1 < argc) {
+      polling_window_us = std::atoi(argv[++i]);
+    } else if (a == "--batch" && i + 1 < argc) {
+      batch = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
     } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else if (a == "--repetitions" && i + 1 < argc) {
       repetitions = std::atoi(argv[++i]);
     } else {
-      die("usage: client_bench [--quick] [--count N] [--repetitions R] [--only MODE]");
+      die("usage: client_bench [--quick] [--count N] [--pipelined-count N] [--batch B] "
+          "[--polling US] [--repetitions R] [--only MODE]");
     }
   }
 
@@ -205,13 +262,29 @@ int run_bench(int argc, char** argv) {
   raw_client raw(port, cookie);
 
   const auto mode = [&](const std::string& name) -> sample {
-    if (name == "raw-sequential") return measure(count, [&] { return raw_sequential(raw, count); });
-    if (name == "raw-pipelined") return measure(count, [&] { return raw_pipelined(raw, count); });
-    if (name == "torctl-sequential") {
-      return measure(count, [&] { return run(io, sequential(*c, count, query::getinfo_version)); });
+    // "-polling": torctl's event loop run by client::run_polling_until
+    // (torctl/client/run.hpp), the raw client's reads polling as long.
+    const bool polls = name.ends_with("-polling");
+    const std::chrono::microseconds window(polls ? polling_window_us : 0);
+    const std::string base = polls ? name.substr(0, name.size() - 8) : name;
+    raw.set_polling(window);
+    if (base == "raw-sequential") return measure(count, [&] { return raw_sequential(raw, count); });
+    if (base == "raw-pipelined") {
+      return measure(pipelined_count, [&] { return raw_pipelined(raw, pipelined_count, batch); });
     }
-    if (name == "torctl-pipelined") {
-      return measure(count, [&] { return pipelined(io, *c, count, query::getinfo_version); });
+    if (base == "torctl-sequential") {
+      return measure(
+          count, [&] { return run(io, sequential(*c, count, query::getinfo_version), window); });
+    }
+    if (base == "torctl-pipelined") {
+      return measure(pipelined_count, [&] {
+        const auto start = clock_type::now();
+        for (std::size_t done = 0; done < pipelined_count; done += batch) {
+          pipelined(io, *c, std::min(batch, pipelined_count - done), query::getinfo_version,
+                    window);
+        }
+        return per_second(pipelined_count, start);
+      });
     }
     die("unknown mode " + name);
   };
@@ -224,31 +297,47 @@ int run_bench(int argc, char** argv) {
   }
 
   series raw_seq, raw_pipe, torctl_seq, torctl_pipe;
+  series raw_polling_seq, raw_polling_pipe, polling_seq, polling_pipe;
   std::vector<double> stem_seq, stem_conc;
   for (int r = 0; r < repetitions; ++r) {
+    // Each torctl run right after a raw one, for the paired ratios.
     raw_seq.add(mode("raw-sequential"));
     torctl_seq.add(mode("torctl-sequential"));
+    raw_polling_seq.add(mode("raw-sequential-polling"));
+    polling_seq.add(mode("torctl-sequential-polling"));
     raw_pipe.add(mode("raw-pipelined"));
     torctl_pipe.add(mode("torctl-pipelined"));
+    raw_polling_pipe.add(mode("raw-pipelined-polling"));
+    polling_pipe.add(mode("torctl-pipelined-polling"));
     const auto [seq, conc] = stem(port, count);
     stem_seq.push_back(seq);
     stem_conc.push_back(conc);
   }
   std::printf(
       "GETINFO version round trips per second (client CPU per round trip), "
-      "%zu per run, median of %d runs\n",
-      count, repetitions);
-  std::printf("%-8s %24s %24s\n", "client", "sequential", "pipelined");
+      "%zu sequential and %zu pipelined (in batches of %zu) per run, median of %d runs\n",
+      count, pipelined_count, batch, repetitions);
+  std::printf("%-16s %24s %24s\n", "client", "sequential", "pipelined");
   const auto row = [](const char* name, const series& a, const series& b) {
-    std::printf("%-8s %14.0f (%5.1f us) %14.0f (%5.2f us)\n", name, a.rate(), a.cpu(), b.rate(),
+    std::printf("%-16s %14.0f (%5.1f us) %14.0f (%5.2f us)\n", name, a.rate(), a.cpu(), b.rate(),
                 b.cpu());
   };
   row("raw", raw_seq, raw_pipe);
   row("torctl", torctl_seq, torctl_pipe);
-  std::printf("%-8s %14.0f %25.0f   (8 threads: Stem cannot pipeline)\n", "Stem", median(stem_seq),
+  row("raw, polling", raw_polling_seq, raw_polling_pipe);
+  row("torctl, polling", polling_seq, polling_pipe);
+  std::printf("%-16s %14.0f %25.0f   (8 threads: Stem cannot pipeline)\n", "Stem", median(stem_seq),
               median(stem_conc));
-  std::printf("torctl / raw:  sequential %.3f  pipelined %.3f\n",
-              torctl_seq.rate() / raw_seq.rate(), torctl_pipe.rate() / raw_pipe.rate());
+  const auto ratio_row = [](const char* name, const paired& s, const paired& p) {
+    std::printf("%-34s sequential %.3f (%.3f to %.3f)  pipelined %.3f (%.3f to %.3f)\n", name,
+                s.median, s.low, s.high, p.median, p.low, p.high);
+  };
+  std::printf("median of the paired runs (range):\n");
+  ratio_row("  torctl / raw", ratios(torctl_seq, raw_seq), ratios(torctl_pipe, raw_pipe));
+  ratio_row("  torctl, polling / raw, polling", ratios(polling_seq, raw_polling_seq),
+            ratios(polling_pipe, raw_polling_pipe));
+  ratio_row("  torctl, polling / raw", ratios(polling_seq, raw_seq),
+            ratios(polling_pipe, raw_pipe));
   std::printf("torctl / Stem: sequential %.1f  pipelined %.1f\n",
               torctl_seq.rate() / median(stem_seq), torctl_pipe.rate() / median(stem_conc));
   return 0;

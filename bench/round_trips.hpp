@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "torctl/client/connection.hpp"
+#include "torctl/client/run.hpp"
 
 namespace torctl::bench {
 
@@ -33,13 +34,15 @@ inline double median(std::vector<double> v) {
   return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
+// Runs `a` to its end on `io`, busy polling for `polling` between handlers
+// (torctl/client/run.hpp; zero: run_one).
 template <class T>
-T run(asio::io_context& io, asio::awaitable<T> a) {
+T run(asio::io_context& io, asio::awaitable<T> a, std::chrono::microseconds polling = {}) {
   std::optional<T> out;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
-  while (!out) {
-    if (io.run_one() == 0) io.restart();  // out of work between runs: start again
+  while (!client::run_polling_until(io, polling, [&] { return out.has_value(); })) {
+    io.restart();  // out of work between runs: start again
   }
   return std::move(*out);
 }
@@ -63,7 +66,8 @@ inline asio::awaitable<double> sequential(client::connection& c, std::size_t n, 
 }
 
 // `n` queries issued at once, then their replies; round trips per second.
-inline double pipelined(asio::io_context& io, client::connection& c, std::size_t n, query q) {
+inline double pipelined(asio::io_context& io, client::connection& c, std::size_t n, query q,
+                        std::chrono::microseconds polling = {}) {
   std::size_t done = 0;
   const auto count = [&done](const auto& r) {
     if (!r) die(r.error().message);
@@ -77,7 +81,7 @@ inline double pipelined(asio::io_context& io, client::connection& c, std::size_t
       c.async_get_conf({"SocksPort"}, count);
     }
   }
-  while (done < n) io.run_one();
+  client::run_polling_until(io, polling, [&] { return done == n; });
   return per_second(n, start);
 }
 
