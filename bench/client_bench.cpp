@@ -8,10 +8,10 @@
 // Each both sequential (one command, wait for its reply, the next) and pipelined (batches
 // of `--batch` commands, each written at once, then its replies read, then the next
 // batch); Stem cannot pipeline and runs 8 threads on one connection instead. A
-// repetition runs raw and torctl back to back, so the ratio of the two is taken in the
-// same conditions; the median rates and the median of those paired ratios (with their
-// range) are printed, with the CPU time this process spends per round trip (kernel time
-// included).
+// repetition alternates raw and torctl in ten slices of its round trips, so that the two
+// meet the same conditions of a shared machine and their ratio is taken in one
+// repetition; the median rates and the median of those ratios (with their range) are
+// printed, with the CPU time this process spends per round trip (kernel time included).
 //
 // Usage: client_bench [--quick] [--count N] [--pipelined-count N] [--batch B]
 //                     [--polling US] [--repetitions R] [--only MODE]
@@ -219,6 +219,7 @@ int run_bench(int argc, char** argv) {
   std::size_t pipelined_count = 200000;  // pipelined ones: a run of 20,000 lasts 20 ms
   std::size_t batch = 10000;             // pipelined: commands written at once
   int polling_window_us = 50;            // the "-polling" modes' window (as torctld's)
+  std::size_t slices = 10;               // a repetition alternates raw and torctl this often
   int repetitions = 5;
   std::string only;  // for profiling: run just one of raw-/torctl- sequential/pipelined
   for (int i = 1; i < argc; ++i) {
@@ -261,62 +262,79 @@ int run_bench(int argc, char** argv) {
   if (!c) die(c.error().message);
   raw_client raw(port, cookie);
 
-  const auto mode = [&](const std::string& name) -> sample {
+  // One run of `n` round trips of a mode.
+  const auto mode = [&](const std::string& name, std::size_t n) -> sample {
     // "-polling": torctl's event loop run by client::run_polling_until
     // (torctl/client/run.hpp), the raw client's reads polling as long.
     const bool polls = name.ends_with("-polling");
     const std::chrono::microseconds window(polls ? polling_window_us : 0);
     const std::string base = polls ? name.substr(0, name.size() - 8) : name;
     raw.set_polling(window);
-    if (base == "raw-sequential") return measure(count, [&] { return raw_sequential(raw, count); });
+    if (base == "raw-sequential") return measure(n, [&] { return raw_sequential(raw, n); });
     if (base == "raw-pipelined") {
-      return measure(pipelined_count, [&] { return raw_pipelined(raw, pipelined_count, batch); });
+      return measure(n, [&] { return raw_pipelined(raw, n, batch); });
     }
     if (base == "torctl-sequential") {
-      return measure(
-          count, [&] { return run(io, sequential(*c, count, query::getinfo_version), window); });
+      return measure(n, [&] { return run(io, sequential(*c, n, query::getinfo_version), window); });
     }
     if (base == "torctl-pipelined") {
-      return measure(pipelined_count, [&] {
+      return measure(n, [&] {
         const auto start = clock_type::now();
-        for (std::size_t done = 0; done < pipelined_count; done += batch) {
-          pipelined(io, *c, std::min(batch, pipelined_count - done), query::getinfo_version,
-                    window);
+        for (std::size_t done = 0; done < n; done += batch) {
+          pipelined(io, *c, std::min(batch, n - done), query::getinfo_version, window);
         }
-        return per_second(pipelined_count, start);
+        return per_second(n, start);
       });
     }
     die("unknown mode " + name);
   };
   if (!only.empty()) {
+    const bool pipelined_mode = only.find("pipelined") != std::string::npos;
     for (int r = 0; r < repetitions; ++r) {
-      const sample s = mode(only);
+      const sample s = mode(only, pipelined_mode ? pipelined_count : count);
       std::printf("%s %.0f per second, %.2f us CPU each\n", only.c_str(), s.rate, s.cpu);
     }
     return 0;
   }
+  // One repetition of two modes: `n` round trips of each, in `slices` alternating
+  // slices, so that both meet the same conditions of this shared machine; their rates
+  // over the whole, and CPU per round trip.
+  const auto alternate = [&](const std::string& a, const std::string& b, std::size_t n,
+                             series& into_a, series& into_b) {
+    const std::size_t slice = std::max<std::size_t>(1, n / slices);
+    double seconds[2] = {0, 0}, cpu[2] = {0, 0};
+    std::size_t done = 0;
+    for (; done < n; done += slice) {
+      const std::size_t now = std::min(slice, n - done);
+      for (int k = 0; k < 2; ++k) {
+        const sample s = mode(k == 0 ? a : b, now);
+        seconds[k] += static_cast<double>(now) / s.rate;
+        cpu[k] += s.cpu * static_cast<double>(now);
+      }
+    }
+    into_a.add({static_cast<double>(n) / seconds[0], cpu[0] / static_cast<double>(n)});
+    into_b.add({static_cast<double>(n) / seconds[1], cpu[1] / static_cast<double>(n)});
+  };
 
   series raw_seq, raw_pipe, torctl_seq, torctl_pipe;
   series raw_polling_seq, raw_polling_pipe, polling_seq, polling_pipe;
   std::vector<double> stem_seq, stem_conc;
   for (int r = 0; r < repetitions; ++r) {
-    // Each torctl run right after a raw one, for the paired ratios.
-    raw_seq.add(mode("raw-sequential"));
-    torctl_seq.add(mode("torctl-sequential"));
-    raw_polling_seq.add(mode("raw-sequential-polling"));
-    polling_seq.add(mode("torctl-sequential-polling"));
-    raw_pipe.add(mode("raw-pipelined"));
-    torctl_pipe.add(mode("torctl-pipelined"));
-    raw_polling_pipe.add(mode("raw-pipelined-polling"));
-    polling_pipe.add(mode("torctl-pipelined-polling"));
+    alternate("raw-sequential", "torctl-sequential", count, raw_seq, torctl_seq);
+    alternate("raw-sequential-polling", "torctl-sequential-polling", count, raw_polling_seq,
+              polling_seq);
+    alternate("raw-pipelined", "torctl-pipelined", pipelined_count, raw_pipe, torctl_pipe);
+    alternate("raw-pipelined-polling", "torctl-pipelined-polling", pipelined_count,
+              raw_polling_pipe, polling_pipe);
     const auto [seq, conc] = stem(port, count);
     stem_seq.push_back(seq);
     stem_conc.push_back(conc);
   }
   std::printf(
       "GETINFO version round trips per second (client CPU per round trip), "
-      "%zu sequential and %zu pipelined (in batches of %zu) per run, median of %d runs\n",
-      count, pipelined_count, batch, repetitions);
+      "%zu sequential and %zu pipelined (in batches of %zu) per repetition, raw and torctl "
+      "alternating in %zu slices; median of %d repetitions\n",
+      count, pipelined_count, batch, slices, repetitions);
   std::printf("%-16s %24s %24s\n", "client", "sequential", "pipelined");
   const auto row = [](const char* name, const series& a, const series& b) {
     std::printf("%-16s %14.0f (%5.1f us) %14.0f (%5.2f us)\n", name, a.rate(), a.cpu(), b.rate(),
@@ -332,7 +350,7 @@ int run_bench(int argc, char** argv) {
     std::printf("%-34s sequential %.3f (%.3f to %.3f)  pipelined %.3f (%.3f to %.3f)\n", name,
                 s.median, s.low, s.high, p.median, p.low, p.high);
   };
-  std::printf("median of the paired runs (range):\n");
+  std::printf("ratios within each repetition: median (range)\n");
   ratio_row("  torctl / raw", ratios(torctl_seq, raw_seq), ratios(torctl_pipe, raw_pipe));
   ratio_row("  torctl, polling / raw, polling", ratios(polling_seq, raw_polling_seq),
             ratios(polling_pipe, raw_polling_pipe));

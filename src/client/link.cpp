@@ -1,5 +1,7 @@
 #include "link.hpp"
 
+#include <unistd.h>
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -66,9 +68,31 @@ constexpr std::size_t gather_octets = 16 * 1024;
 // The largest write buffer a link keeps for its next commands; a larger one is freed.
 constexpr std::size_t max_kept_out_octets = std::size_t{1} << 20;
 
+namespace {
+
+// The same connection, registered afresh with the event loop. Asio keeps a socket's
+// EPOLLOUT registration once a connect (or a write) has waited for it, and with
+// edge-triggered epoll every ACK from the peer then wakes the loop for nothing: on a
+// control connection, a second wakeup per round trip. A socket registered afresh waits
+// for input only, until a write has to wait for room (link::wait_writable).
+socket_type registered_afresh(socket_type s) {
+  std::error_code ec;
+  const auto protocol = s.local_endpoint(ec).protocol();
+  if (ec) return s;  // kept as it is: correct, only woken more often
+  const auto executor = s.get_executor();
+  const int fd = s.release(ec);
+  if (ec) return s;
+  socket_type fresh(executor);
+  fresh.assign(protocol, fd, ec);
+  if (ec) ::close(fd);  // the link's first read then fails: connection lost
+  return fresh;
+}
+
+}  // namespace
+
 void link::attach(socket_type socket) {
   ++generation_;
-  socket_.emplace(std::move(socket));
+  socket_.emplace(registered_afresh(std::move(socket)));
   std::error_code ignored;  // a socket that refuses stays blocking: slower, still correct
   socket_->non_blocking(true, ignored);
   first_octets_.clear();
@@ -124,22 +148,20 @@ void link::submit(request r, bool internal, completion<result<raw_reply, error>>
     auth::wipe({reinterpret_cast<std::uint8_t*>(r.wire.data()), r.wire.size()});
   }
   if (writing_) return;  // the socket is full: this waits with the rest
-  // The first command of a turn of the event loop leaves at once; those issued after it in
-  // the same turn (a pipelined batch) gather and leave together when the turn ends, or
-  // each time gather_octets of them wait, so the server starts on a long batch while the
-  // caller is still issuing it.
-  if (!turn_open_) {
-    turn_open_ = true;
-    asio::post(executor_, [self = shared_from_this()] { self->end_turn(); });
+  // A command leaves at once when no other awaits its reply. One issued while others
+  // await theirs (a pipelined batch) gathers with those issued after it; they leave
+  // together at the end of this turn of the event loop, when a reply comes in first
+  // (read_loop), or each time gather_octets of them wait, so that Tor starts on a long
+  // batch while the caller is still issuing it.
+  if (pending_.size() == 1 || out_.size() - out_sent_ >= gather_octets) {
     write_more();
-  } else if (out_.size() - out_sent_ >= gather_octets) {
-    write_more();
+  } else if (!end_of_turn_posted_) {
+    end_of_turn_posted_ = true;
+    asio::post(executor_, [self = shared_from_this()] {
+      self->end_of_turn_posted_ = false;
+      if (!self->writing_) self->write_more();
+    });
   }
-}
-
-void link::end_turn() {
-  turn_open_ = false;
-  if (!writing_) write_more();
 }
 
 asio::awaitable<result<raw_reply, error>> link::command(request r, bool internal) {
@@ -160,10 +182,13 @@ void link::complete(const std::shared_ptr<pending>& p, result<raw_reply, error> 
   // the call that completed them, and without a post per reply of a pipelined batch.
   ready_.push_back({std::move(p->done), std::move(outcome)});
   p->done = {};
-  if (!flush_scheduled_) {
-    flush_scheduled_ = true;
-    asio::post(executor_, [self = shared_from_this()] { self->run_ready(); });
-  }
+  if (!reading_replies_) schedule_ready();  // else read_loop runs them once the read is fed
+}
+
+void link::schedule_ready() {
+  if (flush_scheduled_ || ready_.empty()) return;
+  flush_scheduled_ = true;
+  asio::post(executor_, [self = shared_from_this()] { self->run_ready(); });
 }
 
 void link::run_ready() {
@@ -276,9 +301,14 @@ asio::awaitable<void> link::read_loop(std::shared_ptr<link> self, std::uint64_t 
       const std::size_t keep = std::min(n, first_octets_kept - first_octets_.size());
       first_octets_.append(reinterpret_cast<const char*>(read_buffer_.data()), keep);
     }
+    reading_replies_ = true;
     const bool ok = proto_ == protocol::text ? feed_text(read_buffer_.data(), n)
                                              : feed_tc(read_buffer_.data(), n);
-    if (!ok || generation != generation_) co_return;
+    reading_replies_ = false;
+    if (!ok || generation != generation_) {
+      schedule_ready();  // the failures of a lost link, completed while it was being fed
+      co_return;
+    }
     // Linux delays ACKs, and a peer with Nagle's algorithm on (Tor's control port has
     // it) then holds back its next small reply until the delayed ACK comes, up to 40 ms.
     // While replies are still due, ask for a quick ACK: pipelined replies keep flowing.
@@ -290,6 +320,7 @@ asio::awaitable<void> link::read_loop(std::shared_ptr<link> self, std::uint64_t 
     // one scheduler round less per reply. (A caller may close the link meanwhile.)
     run_ready();
     if (generation != generation_) co_return;
+    if (!writing_ && out_sent_ < out_.size()) write_more();  // commands gathered (submit)
     if (event_options_.policy == overflow_policy::pause_reading && queue_full()) {
       reading_paused_ = true;
       resume_reading_.expires_at(asio::steady_timer::time_point::max());

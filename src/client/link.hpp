@@ -119,8 +119,8 @@ class link : public std::enable_shared_from_this<link> {
   void finish_event_wait(result<event, error> outcome);
   void write_more();
   void wait_writable();
-  void end_turn();
   void sent_all() noexcept;
+  void schedule_ready();
   asio::awaitable<void> read_loop(std::shared_ptr<link> self, std::uint64_t generation);
   // Feeds what was read to the codec; false when the link failed on it.
   bool feed_text(const std::uint8_t* data, std::size_t size);
@@ -147,9 +147,9 @@ class link : public std::enable_shared_from_this<link> {
   // the next commands (up to max_kept_out_octets).
   std::string out_;
   std::size_t out_sent_ = 0;
-  bool writing_ = false;    // the socket is full: waiting until it takes more
-  bool turn_open_ = false;  // a command left at once this turn; later ones gather (end_turn)
-  bool wipe_out_ = false;   // out_ holds a credential
+  bool writing_ = false;             // the socket is full: waiting until it takes more
+  bool end_of_turn_posted_ = false;  // gathered commands leave from a posted handler
+  bool wipe_out_ = false;            // out_ holds a credential
   std::vector<std::uint8_t> read_buffer_;
   std::string first_octets_;
 
@@ -162,6 +162,7 @@ class link : public std::enable_shared_from_this<link> {
   };
   std::vector<ready_completion> ready_;  // completed, waiting for run_ready()
   bool flush_scheduled_ = false;
+  bool reading_replies_ = false;  // read_loop is feeding a read: it runs ready_ itself
   // One timer for every pending command: armed for the earliest deadline; when it fires,
   // every command past its deadline fails with timeout and the timer is armed again.
   asio::steady_timer deadline_timer_;

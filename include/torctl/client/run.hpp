@@ -23,13 +23,19 @@ void run_polling(asio::io_context& io, std::chrono::microseconds window);
 // false if `io` was stopped or ran out of work first.
 template <class Done>
 bool run_polling_until(asio::io_context& io, std::chrono::microseconds window, Done done) {
+  if (window.count() == 0) {
+    while (!done()) {
+      if (io.stopped() || io.run_one() == 0) return done();
+    }
+    return true;
+  }
   using clock = std::chrono::steady_clock;
   auto last_work = clock::now();
   while (!done()) {
     if (io.stopped()) return false;
     if (io.poll() > 0) {
       last_work = clock::now();
-    } else if (window.count() == 0 || clock::now() - last_work >= window) {
+    } else if (clock::now() - last_work >= window) {
       if (io.run_one() == 0) return done();
       last_work = clock::now();
     } else {
