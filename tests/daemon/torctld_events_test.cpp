@@ -113,6 +113,17 @@ class TorctldEvents : public ::testing::Test {
     ASSERT_TRUE(c.raw(line).has_value()) << line;
   }
 
+  // Makes Tor warn `count` times, numbered from w000000 (see number_of), each message
+  // `padding` octets longer, then once with "the!end".
+  static void numbered_warnings(client::blocking_connection& tor, int count, std::size_t padding) {
+    char tag[16];
+    for (int i = 0; i < count; ++i) {
+      std::snprintf(tag, sizeof tag, "w%06d", i);
+      tor_command(tor, bad_nickname(tag, padding));
+    }
+    tor_command(tor, bad_nickname("the!end"));
+  }
+
   std::unique_ptr<torctld_process> d_;
 };
 
@@ -349,12 +360,7 @@ TEST_F(TorctldEvents, ManyControllersGetEveryEventWhenHelpersShareTheWrites) {
     ASSERT_EQ(set_events(*all.back(), {code::log_message}).first, done_type);
   }
   auto tor = direct();
-  char tag[16];
-  for (int i = 0; i < warnings; ++i) {
-    std::snprintf(tag, sizeof tag, "w%06d", i);
-    tor_command(tor, bad_nickname(tag, 2000));
-  }
-  tor_command(tor, bad_nickname("the!end"));
+  numbered_warnings(tor, warnings, 2000);
   // About 700 KB for each: torctld holds what the kernel has not taken (16 MB allowed).
   for (int c = 0; c < controllers; ++c) {
     int expect = 0;
@@ -399,12 +405,7 @@ TEST_F(TorctldEvents, SlowReadersAreCutOffNear16MBWhileOthersGetEverything) {
   const long rss_before = peak_rss_kib(d_->pid());
 
   auto tor = direct();
-  char tag[16];
-  for (int i = 0; i < warnings; ++i) {
-    std::snprintf(tag, sizeof tag, "w%06d", i);
-    tor_command(tor, bad_nickname(tag, 12000));
-  }
-  tor_command(tor, bad_nickname("the!end"));
+  numbered_warnings(tor, warnings, 12000);
   reading.join();
   const long rss_after = peak_rss_kib(d_->pid());
 
