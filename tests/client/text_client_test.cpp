@@ -22,6 +22,7 @@
 #include "auth/encoding.hpp"
 #include "client/run_sync.hpp"
 #include "client/scripted_peer.hpp"
+#include "client/text_client_fixture.hpp"
 #include "torctl/auth/cookie.hpp"
 #include "torctl/auth/safecookie.hpp"
 #include "torctl/client/connection.hpp"
@@ -33,36 +34,9 @@ using namespace std::chrono_literals;
 using testing::peer_session;
 using testing::run_sync;
 using testing::scripted_peer;
-
-constexpr std::string_view protocolinfo_null =
-    "250-PROTOCOLINFO 1\r\n250-AUTH METHODS=NULL\r\n250-VERSION Tor=\"0.4.9.11\"\r\n250 OK\r\n";
-
-// PROTOCOLINFO offering NULL, then AUTHENTICATE; false if the client did otherwise.
-bool handshake(peer_session& s) {
-  if (s.read_line() != "PROTOCOLINFO 1") return false;
-  s.send(protocolinfo_null);
-  if (s.read_line() != "AUTHENTICATE") return false;
-  s.send("250 OK\r\n");
-  return true;
-}
-
-class TextClient : public ::testing::Test {
- protected:
-  // Starts a peer that does the handshake and then runs `then`.
-  void serve(std::function<void(peer_session&)> then) {
-    peer_ = std::make_unique<scripted_peer>([then = std::move(then)](peer_session& s) {
-      if (handshake(s)) then(s);
-    });
-  }
-  outcome<connection> open(connect_options o = {}) {
-    o.endpoints = {endpoint::tcp("127.0.0.1", peer_->port())};
-    return run_sync(io_, connection::open(io_.get_executor(), std::move(o)));
-  }
-  connection open_ok(connect_options o = {}) { return testing::must(open(std::move(o))); }
-
-  asio::io_context io_;
-  std::unique_ptr<scripted_peer> peer_;
-};
+using testing_text::handshake;
+using testing_text::protocolinfo_null;
+using testing_text::TextClient;
 
 TEST_F(TextClient, ATimedOutCommandKeepsItsPlaceAndTheNextGetsItsOwnReply) {
   serve([](peer_session& s) {
@@ -158,97 +132,6 @@ TEST_F(TextClient, ADroppedConnectionFailsEveryPendingCommandAtOnce) {
   auto end = run_sync(io_, c.next_event(1s));
   ASSERT_FALSE(end.has_value());
   EXPECT_FALSE(end.error().is(errc::timeout)) << "a closed connection does not make one wait";
-}
-
-// Steps `io` until `done()` or the bound; false if the bound passed.
-template <class Done>
-bool step_until(asio::io_context& io, Done done) {
-  const auto deadline = std::chrono::steady_clock::now() + testing::step_bound;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_one_for(50ms);
-  }
-  return done();
-}
-
-// The peer's side of a batch: reads `n` GETINFO lines, counting them as they come, and
-// answers each with its own key's number once all have come.
-void answer_batch(peer_session& s, int n, std::atomic<int>& arrived) {
-  std::vector<std::string> keys;
-  for (int i = 0; i < n; ++i) {
-    auto line = s.read_line();
-    if (!line || line->rfind("GETINFO ", 0) != 0) return;
-    keys.push_back(line->substr(8));
-    arrived.fetch_add(1);
-  }
-  for (const std::string& k : keys) s.send("250-" + k + "=" + k.substr(0, 6) + "\r\n250 OK\r\n");
-  s.wait_for_close();
-}
-
-// A batch far longer than one write leaves in pieces while the caller is still issuing
-// it, before the caller returns to the event loop; the last piece waits for the end of
-// that turn. Every command still gets its own reply.
-TEST_F(TextClient, ALongBatchStartsLeavingBeforeTheCallerReturnsToTheLoop) {
-  constexpr int n = 3000;  // about 60 KB of commands
-  std::atomic<int> arrived{0};
-  serve([&](peer_session& s) { answer_batch(s, n, arrived); });
-  auto c = open_ok();
-  std::vector<std::string> got(n);
-  int done = 0;
-  for (int i = 0; i < n; ++i) {
-    char key[16];
-    std::snprintf(key, sizeof key, "k%05d", i);
-    c.async_get_info({key}, [&got, &done, i](auto r) {
-      if (r && r->size() == 1) got[static_cast<std::size_t>(i)] = (*r)[0].value;
-      ++done;
-    });
-  }
-  // The event loop has not run since the first command: what arrived left from the calls.
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (arrived.load() < 800 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
-  EXPECT_GE(arrived.load(), 800) << "a long batch waited for the event loop";
-  std::this_thread::sleep_for(100ms);
-  EXPECT_LT(arrived.load(), n) << "the batch's last piece should wait for the end of the turn";
-  ASSERT_TRUE(step_until(io_, [&] { return done == n; }));
-  for (int i = 0; i < n; ++i) {
-    char key[16];
-    std::snprintf(key, sizeof key, "k%05d", i);
-    ASSERT_EQ(got[static_cast<std::size_t>(i)], std::string(key).substr(0, 6)) << i;
-  }
-}
-
-// A batch larger than the sockets' buffers, to a peer that reads nothing at first: the
-// client waits for room (nothing blocks, nothing is lost) and every command arrives
-// whole and in order.
-TEST_F(TextClient, ABatchLargerThanTheSocketBuffersWaitsForRoomAndArrivesWhole) {
-  constexpr int n = 20000;  // keys of about 1,000 octets: some 20 MB
-  std::atomic<int> arrived{0};
-  serve([&](peer_session& s) {
-    std::this_thread::sleep_for(300ms);
-    answer_batch(s, n, arrived);
-  });
-  auto c = open_ok();
-  const std::string padding(1000, 'p');
-  std::vector<std::string> got(n);
-  int done = 0;
-  for (int i = 0; i < n; ++i) {
-    char key[16];
-    std::snprintf(key, sizeof key, "k%05d", i);
-    c.async_get_info({key + padding}, [&got, &done, i](auto r) {
-      if (r && r->size() == 1) got[static_cast<std::size_t>(i)] = (*r)[0].value;
-      ++done;
-    });
-  }
-  EXPECT_LT(arrived.load(), n);
-  ASSERT_TRUE(step_until(io_, [&] { return done == n; }));
-  EXPECT_EQ(arrived.load(), n);
-  for (int i = 0; i < n; ++i) {
-    char key[16];
-    std::snprintf(key, sizeof key, "k%05d", i);
-    ASSERT_EQ(got[static_cast<std::size_t>(i)], std::string(key).substr(0, 6)) << i;
-  }
 }
 
 TEST_F(TextClient, EventsBetweenAndAroundRepliesGoToTheEventQueue) {
