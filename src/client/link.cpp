@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/post.hpp>
@@ -70,6 +71,15 @@ constexpr std::size_t max_kept_out_octets = std::size_t{1} << 20;
 
 namespace {
 
+// Sets a flag for a scope, and clears it however the scope ends.
+struct replies_guard {
+  explicit replies_guard(bool& flag) noexcept : flag_(flag) { flag_ = true; }
+  ~replies_guard() { flag_ = false; }
+  replies_guard(const replies_guard&) = delete;
+  replies_guard& operator=(const replies_guard&) = delete;
+  bool& flag_;
+};
+
 // The same connection, registered afresh with the event loop. Asio keeps a socket's
 // EPOLLOUT registration once a connect (or a write) has waited for it, and with
 // edge-triggered epoll every ACK from the peer then wakes the loop for nothing: on a
@@ -93,8 +103,9 @@ socket_type registered_afresh(socket_type s) {
 void link::attach(socket_type socket) {
   ++generation_;
   socket_.emplace(registered_afresh(std::move(socket)));
-  std::error_code ignored;  // a socket that refuses stays blocking: slower, still correct
-  socket_->non_blocking(true, ignored);
+  std::error_code ec;
+  socket_->non_blocking(true, ec);
+  if (ec) socket_->close(ec);  // a blocking socket would stall the loop: the read fails
   first_octets_.clear();
   text_reader_ = text::reply_reader(limits_.text);
   tc_frames_ = tc::frame_decoder(limits_.tc_body);
@@ -142,7 +153,7 @@ void link::submit(request r, bool internal, completion<result<raw_reply, error>>
     });
   }
   pending_.push_back(std::move(p));
-  out_.append(r.wire);
+  append_out(r.wire);
   if (r.secret) {
     wipe_out_ = true;
     auth::wipe({reinterpret_cast<std::uint8_t*>(r.wire.data()), r.wire.size()});
@@ -271,6 +282,20 @@ void link::wait_writable() {
   });
 }
 
+// Appends to out_; when out_ holds a credential and must grow, the old buffer is wiped
+// before it is freed.
+void link::append_out(std::string_view bytes) {
+  if (!wipe_out_ || out_.size() + bytes.size() <= out_.capacity()) {
+    out_.append(bytes);
+    return;
+  }
+  std::string grown;
+  grown.reserve(std::max(2 * out_.capacity(), out_.size() + bytes.size()));
+  grown.append(out_).append(bytes);
+  auth::wipe({reinterpret_cast<std::uint8_t*>(out_.data()), out_.size()});
+  out_.swap(grown);
+}
+
 // Everything in out_ has been written: a credential in it is wiped, and the buffer kept
 // for the next commands unless a large batch made it large.
 void link::sent_all() noexcept {
@@ -301,10 +326,12 @@ asio::awaitable<void> link::read_loop(std::shared_ptr<link> self, std::uint64_t 
       const std::size_t keep = std::min(n, first_octets_kept - first_octets_.size());
       first_octets_.append(reinterpret_cast<const char*>(read_buffer_.data()), keep);
     }
-    reading_replies_ = true;
-    const bool ok = proto_ == protocol::text ? feed_text(read_buffer_.data(), n)
-                                             : feed_tc(read_buffer_.data(), n);
-    reading_replies_ = false;
+    bool ok;
+    {
+      const replies_guard feeding(reading_replies_);
+      ok = proto_ == protocol::text ? feed_text(read_buffer_.data(), n)
+                                    : feed_tc(read_buffer_.data(), n);
+    }
     if (!ok || generation != generation_) {
       schedule_ready();  // the failures of a lost link, completed while it was being fed
       co_return;
@@ -320,7 +347,10 @@ asio::awaitable<void> link::read_loop(std::shared_ptr<link> self, std::uint64_t 
     // one scheduler round less per reply. (A caller may close the link meanwhile.)
     run_ready();
     if (generation != generation_) co_return;
-    if (!writing_ && out_sent_ < out_.size()) write_more();  // commands gathered (submit)
+    if (!writing_ && out_sent_ < out_.size()) {
+      write_more();                              // commands gathered (submit)
+      if (generation != generation_) co_return;  // that write lost the link
+    }
     if (event_options_.policy == overflow_policy::pause_reading && queue_full()) {
       reading_paused_ = true;
       resume_reading_.expires_at(asio::steady_timer::time_point::max());

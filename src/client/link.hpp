@@ -121,6 +121,7 @@ class link : public std::enable_shared_from_this<link> {
   void wait_writable();
   void sent_all() noexcept;
   void schedule_ready();
+  void append_out(std::string_view bytes);
   asio::awaitable<void> read_loop(std::shared_ptr<link> self, std::uint64_t generation);
   // Feeds what was read to the codec; false when the link failed on it.
   bool feed_text(const std::uint8_t* data, std::size_t size);
