@@ -253,8 +253,10 @@ bool session::over_output_bound() {
 void session::subscribe(event_mask codes) {
   for (std::size_t i = 0; i < event_kinds; ++i) {
     if (has(codes, i) == has(codes_, i)) continue;
-    // A write in flight must not move a cursor of a code that changed meanwhile.
+    // A write in flight must not move a cursor of a code that changed meanwhile, and
+    // the chunks its pieces point into must outlive it: the old cursor holds them.
     sending_codes_ = static_cast<event_mask>(sending_codes_ & ~(1U << i));
+    if (writing_ && has(codes_, i)) retired_.push_back(std::move(cursors_[i]));
     cursors_[i] = has(codes, i) ? state_.events->log(i).end() : event_cursor{};
   }
   codes_ = codes;
@@ -344,6 +346,7 @@ void session::sent_events() noexcept {
     sending_[i] = event_cursor{};
   }
   sending_codes_ = 0;
+  retired_.clear();
   pieces_.clear();
   written_.clear();  // kept for the next write while the connection is busy
 }

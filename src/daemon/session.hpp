@@ -130,6 +130,9 @@ class session : public std::enable_shared_from_this<session> {
   std::vector<asio::const_buffer> pieces_;
   std::array<event_cursor, event_kinds> sending_;
   event_mask sending_codes_ = 0;
+  // Cursors replaced by a SETEVENTS while a write was in flight, kept until it ends: the
+  // write's pieces may lie in chunks that only they still hold.
+  std::vector<event_cursor> retired_;
   bool close_when_written_ = false;
   bool end_of_input_ = false;  // the controller shut down its side: answer, then close
   asio::steady_timer room_;    // woken when a paused reader may read again

@@ -383,6 +383,53 @@ TEST_F(TorctldEvents, ManyControllersGetEveryEventWhenHelpersShareTheWrites) {
   EXPECT_GT(std::stoull(m[2].str()), 0ULL) << "no write was shared with a helper";
 }
 
+// A controller reads more slowly than events come (3 of each 10 warnings, so
+// its socket stays full and each of torctld's writes, gathering what waited, spans
+// several chunks of the shared log and waits for room), then changes its codes while
+// such a write waits. The write must still deliver what it held, intact (its chunks
+// outlive the cursor the SETEVENTS replaced; under AddressSanitizer a freed chunk is
+// caught at the send), then the DONE.
+TEST_F(TorctldEvents, ASeteventsWhileAWriteWaitsForRoomLeavesThatWriteWhole) {
+  auto c = controller();
+  ASSERT_EQ(set_events(*c, {code::log_message}).first, done_type);
+  auto tor = direct();
+  int expect = 0;
+  // The next frame of `c` must be the warning numbered `expect` (Tor's own notices
+  // aside); false at the DONE.
+  const auto next_warning = [&]() -> bool {
+    for (;;) {
+      const auto f = c->read();
+      EXPECT_NE(f.first, -1) << "torctld closed the connection after " << expect << " events";
+      if (f.first == -1 || f.first == done_type) return false;
+      EXPECT_EQ(f.first, event_type);
+      const int n = number_of(describe_tc_event(f.second));
+      if (n < 0) continue;
+      EXPECT_EQ(n, expect) << "a gap or a broken frame in what was sent";
+      ++expect;
+      return n == expect - 1;
+    }
+  };
+  char tag[16];
+  // 2,000 warnings of 9 KB, 600 of them read on the way: about 12.6 MB left unread at the
+  // end, more than the kernel's buffers hold and less than the 16 MB cut.
+  for (int batch = 0; batch < 200; ++batch) {
+    for (int i = 0; i < 10; ++i) {
+      std::snprintf(tag, sizeof tag, "w%06d", batch * 10 + i);
+      tor_command(tor, bad_nickname(tag, 9000));
+    }
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(next_warning());
+  }
+  const std::vector<code> circuits{code::circuit_status};
+  c->send(tc::setevents_message{tc::event_codes(circuits)});
+  std::this_thread::sleep_for(1s);  // torctld takes it meanwhile (the test holds either way)
+  while (next_warning()) {
+  }
+  EXPECT_GT(expect, 600);
+  EXPECT_LT(expect, 2000) << "the SETEVENTS came after every event: nothing was in flight";
+  auto after = controller();  // torctld is still there
+  EXPECT_EQ(set_events(*after, {code::log_message}).first, done_type);
+}
+
 // TC spec 4.2 with twenty controllers that stop reading: each is cut off once a little
 // more than 16 MB waits for it, after a prefix of the events without a gap; a controller
 // that reads gets every event; torctld keeps each event once, whatever the number of
