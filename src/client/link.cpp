@@ -84,7 +84,8 @@ struct replies_guard {
 // EPOLLOUT registration once a connect (or a write) has waited for it, and with
 // edge-triggered epoll every ACK from the peer then wakes the loop for nothing: on a
 // control connection, a second wakeup per round trip. A socket registered afresh waits
-// for input only, until a write has to wait for room (link::wait_writable).
+// for input only, until a write has to wait for room (link::wait_writable); from then on
+// Asio keeps EPOLLOUT again, which costs wakeups, not correctness.
 socket_type registered_afresh(socket_type s) {
   std::error_code ec;
   const auto protocol = s.local_endpoint(ec).protocol();

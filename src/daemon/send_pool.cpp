@@ -19,14 +19,24 @@ constexpr std::chrono::microseconds helper_spin{50};
 send_pool::send_pool(std::size_t helpers) {
   helpers = std::min(helpers, max_send_helpers);
   threads_.reserve(helpers);
-  for (std::size_t i = 0; i < helpers; ++i) threads_.emplace_back([this] { help(); });
+  try {
+    for (std::size_t i = 0; i < helpers; ++i) threads_.emplace_back([this] { help(); });
+  } catch (...) {
+    stop();  // the threads already started end before the error goes on
+    throw;
+  }
 }
 
 send_pool::~send_pool() {
+  stop();
+}
+
+void send_pool::stop() noexcept {
   stopping_.store(true, std::memory_order_release);
   generation_.fetch_add(1, std::memory_order_release);
   generation_.notify_all();
   for (std::thread& t : threads_) t.join();
+  threads_.clear();
 }
 
 void send_pool::send(send_job& job) noexcept {

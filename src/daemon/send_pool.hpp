@@ -60,6 +60,7 @@ class send_pool {
 
  private:
   send_job* claim(std::uint32_t generation);
+  void stop() noexcept;
   void help();
 
   std::mutex claims_;  // guards the four below

@@ -19,8 +19,9 @@ namespace torctl::client {
 // Runs `io` until it is stopped or out of work, as io_context::run does.
 void run_polling(asio::io_context& io, std::chrono::microseconds window);
 
-// Runs `io`'s handlers until `done()` is true (checked after each round of them);
-// false if `io` was stopped or ran out of work first.
+// Runs `io`'s handlers until `done()` is true (checked after each handler with a window
+// of zero, after each round of ready handlers otherwise); false if `io` was stopped or
+// ran out of work first, and then, as after run(), `io` needs restart() to run again.
 template <class Done>
 bool run_polling_until(asio::io_context& io, std::chrono::microseconds window, Done done) {
   if (window.count() == 0) {
