@@ -505,6 +505,16 @@ void link::close(error why) {
   fail_pending(why);
   failure_ = std::move(why);
   finish_event_wait(failure{error()});
+  // The failed commands' completions leave the link for a handler that owns them: a
+  // completion can hold its caller's coroutine, which holds the link, and an event loop
+  // stopped before run_ready ran would otherwise keep that cycle (and the link) for good.
+  // A loop that is destroyed destroys the handler, and with it the cycle.
+  if (ready_.empty()) return;
+  auto last = std::make_shared<std::vector<ready_completion>>(std::move(ready_));
+  ready_.clear();
+  asio::post(executor_, [last] {
+    for (ready_completion& r : *last) r.done(std::move(r.outcome));
+  });
 }
 
 }  // namespace torctl::client::detail

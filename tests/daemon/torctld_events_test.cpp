@@ -373,7 +373,7 @@ TEST_F(TorctldEvents, ManyControllersGetEveryEventWhenHelpersShareTheWrites) {
     EXPECT_EQ(expect, warnings) << "controller " << c;
   }
   all.clear();
-  ASSERT_EQ(d_->stop(SIGTERM, 10000), 0);
+  ASSERT_EQ(d_->stop(SIGTERM, 10000), 0) << d_->output();
   const std::string log = d_->output();
   std::smatch m;
   ASSERT_TRUE(
