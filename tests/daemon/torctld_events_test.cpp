@@ -1,12 +1,10 @@
-// torctld's events end to end, over a real offline Tor it launched: log events at the
-// right severities, checked against what the same Tor said on its own control port;
-// Tor's subscription following the union of the controllers'; masks kept apart; nothing
-// after an empty SETEVENTS; events never inside a reply; and a slow reader cut off near
-// 16 MB while another reader gets every event and torctld's memory stays bounded.
-//
-// Tor's log events are made on demand: SIGNAL RELOAD logs notices, and SETCONF of an
-// invalid Nickname logs a warning that quotes the value (Tor cuts messages near 10 KB),
-// so a test can number its warnings and make megabytes of them.
+// torctld's events end to end, over a real offline Tor it launched: severities checked
+// against Tor's own control port; Tor's subscription following the union; masks kept
+// apart; nothing after an empty SETEVENTS; events never inside a reply; writes shared
+// with helper threads; a SETEVENTS during a waiting write; slow readers cut off near 16 MB
+// while another gets every event and torctld's memory stays bounded. Tor's log events are
+// made on demand: SIGNAL RELOAD logs notices, and SETCONF of an invalid Nickname logs a
+// warning quoting the value (cut near 10 KB), so tests number warnings by the megabyte.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
