@@ -178,9 +178,6 @@ inline verdict judge(const std::vector<throughput_row>& through,
 
 inline void print_json(const settings& s, const std::vector<throughput_row>& through,
                        const std::vector<latency_row>& latency, const verdict& v, long peak_rss) {
-  const percentiles& added = v.added;
-  const percentiles& added_read = v.added_read;
-  const bool fast = v.fast, prompt = v.prompt;
   std::printf("{\"date\": \"%s\", \"unix_socket\": %s, \"throughput\": [", today().c_str(),
               s.unix_socket ? "true" : "false");
   for (std::size_t i = 0; i < through.size(); ++i) {
@@ -216,11 +213,11 @@ inline void print_json(const settings& s, const std::vector<throughput_row>& thr
   std::printf(
       "],\n  \"added_left_us\": {\"p50\": %.1f, \"p99\": %.1f}, "
       "\"added_read_us\": {\"p50\": %.1f, \"p99\": %.1f}},\n",
-      added.p50_us, added.p99_us, added_read.p50_us, added_read.p99_us);
+      v.added.p50_us, v.added.p99_us, v.added_read.p50_us, v.added_read.p99_us);
   std::printf(
       " \"torctld_peak_rss_kib\": %ld, \"throughput_target_met\": %s, "
       "\"latency_target_met\": %s}\n",
-      peak_rss, fast ? "true" : "false", prompt ? "true" : "false");
+      peak_rss, v.fast ? "true" : "false", v.prompt ? "true" : "false");
 }
 
 // The table, then the verdict on each target.
@@ -228,24 +225,20 @@ inline void print_text(const settings& s, const std::vector<throughput_row>& thr
                        const std::vector<latency_row>& latency, const verdict& v,
                        std::uint64_t paced, long peak_rss) {
   const latency_row& via = latency[0];
-  const percentiles& added = v.added;
-  const percentiles& added_read = v.added_read;
-  const throughput_row* at_1000 = v.at_1000;
-  const bool fast = v.fast, prompt = v.prompt;
   print_table(through, latency, s, paced, peak_rss);
-  if (at_1000 != nullptr) {
+  if (v.at_1000 != nullptr) {
     std::printf("frames/s to 1,000 subscribers: %s (target at least 1,000,000): %s\n",
-                number(at_1000->frames_per_second()).c_str(),
-                fast                ? "met"
-                : at_1000->lost > 0 ? "not met (events lost)"
-                                    : "not met");
+                number(v.at_1000->frames_per_second()).c_str(),
+                v.fast                ? "met"
+                : v.at_1000->lost > 0 ? "not met (events lost)"
+                                      : "not met");
   }
   if (via.subscribers == 100) {
     std::printf(
         "p99 added delay at 100 subscribers: %.0f µs to leaving torctld, %.0f µs to a "
         "controller's\nread (target at most 1 ms, to leaving torctld): %s\n",
-        added.p99_us, added_read.p99_us,
-        prompt         ? "met"
+        v.added.p99_us, v.added_read.p99_us,
+        v.prompt       ? "met"
         : via.lost > 0 ? "not met (events lost)"
                        : "not met");
   }
