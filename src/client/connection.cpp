@@ -31,14 +31,14 @@ template <class T, class Read>
 void send(const asio::any_io_executor& ex, const link_ptr& l, result<request, error> req, Read read,
           done_fn<T> done, slot_type slot) {
   if (!req) return fail_later<T>(ex, std::move(done), req.error());
-  l->submit(
-      std::move(*req), false,
-      [proto = l->proto(), read = std::move(read),
-       done = std::move(done)](result<raw_reply, error> raw) mutable {
-        if (!raw) return done(outcome<T>(failure{raw.error()}));
-        done(read(dialect_for(proto), *raw));
-      },
-      slot);
+  auto reply = [proto = l->proto(), read = std::move(read),
+                done = std::move(done)](result<raw_reply, error> raw) mutable {
+    if (!raw) return done(outcome<T>(failure{raw.error()}));
+    done(read(dialect_for(proto), *raw));
+  };
+  static_assert(reply_completion::stores_inline<decltype(reply)>,
+                "a command's completion should not need an allocation (link.hpp)");
+  l->submit(std::move(*req), false, std::move(reply), slot);
 }
 
 }  // namespace

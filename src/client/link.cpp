@@ -35,18 +35,6 @@ std::size_t size_of(const text::reply& r) noexcept {
 
 }  // namespace
 
-struct link::pending {
-  reply_shape shape = reply_shape::one;
-  std::optional<raw_reply> reply;  // frames collected so far (TC GETALLMAPPINGS)
-  std::chrono::steady_clock::time_point deadline;
-  completion<result<raw_reply, error>> done;  // empty once completed
-  asio::cancellation_slot slot;
-  // Completed (answered, failed, timed out or cancelled). A command that timed out or was
-  // cancelled stays in the queue until its reply comes, which is then dropped: replies
-  // are matched to commands by their order.
-  bool completed() const noexcept { return !done; }
-};
-
 link::link(asio::any_io_executor ex, protocol proto, endpoint remote, link_limits limits,
            event_queue_options events, std::chrono::milliseconds command_timeout)
     : executor_(std::move(ex)),
@@ -112,13 +100,11 @@ void link::attach(socket_type socket) {
   asio::co_spawn(executor_, read_loop(shared_from_this(), generation_), asio::detached);
 }
 
-void link::submit(request r, bool internal, completion<result<raw_reply, error>> done,
-                  asio::cancellation_slot slot) {
-  auto p = std::make_shared<pending>();
-  p->shape = r.shape;
-  p->done = std::move(done);
+void link::submit(request r, bool internal, reply_completion done, asio::cancellation_slot slot) {
   const auto refuse = [&](error why) {
-    complete(p, failure{std::move(why)});
+    pending refused;
+    refused.done = std::move(done);
+    complete(refused, failure{std::move(why)});
     if (r.secret) auth::wipe({reinterpret_cast<std::uint8_t*>(r.wire.data()), r.wire.size()});
   };
   if (state_ == state::closed || !socket_) {
@@ -136,22 +122,27 @@ void link::submit(request r, bool internal, completion<result<raw_reply, error>>
                                               " commands are already waiting for " +
                                               remote_.to_string()));
   }
+  pending& p = pending_.emplace_back();
+  p.id = next_pending_id_++;
+  p.shape = r.shape;
+  p.done = std::move(done);
   if (command_timeout_.count() > 0) {
-    p->deadline = std::chrono::steady_clock::now() + command_timeout_;
-    arm_deadline(p->deadline);
+    p.deadline = std::chrono::steady_clock::now() + command_timeout_;
+    arm_deadline(p.deadline);
   } else {
-    p->deadline = std::chrono::steady_clock::time_point::max();
+    p.deadline = std::chrono::steady_clock::time_point::max();
   }
   if (slot.is_connected()) {
-    p->slot = slot;
-    slot.assign([weak = weak_from_this(), p](asio::cancellation_type) {
-      if (auto self = weak.lock()) {
-        self->complete(p, failure{error(errc::cancelled, "cancelled while waiting for " +
-                                                             self->remote_.to_string())});
+    p.slot = slot;
+    slot.assign([weak = weak_from_this(), id = p.id](asio::cancellation_type) {
+      auto self = weak.lock();
+      if (!self) return;
+      if (pending* at = self->find_pending(id)) {
+        self->complete(*at, failure{error(errc::cancelled, "cancelled while waiting for " +
+                                                               self->remote_.to_string())});
       }
     });
   }
-  pending_.push_back(std::move(p));
   append_out(r.wire);
   if (r.secret) {
     wipe_out_ = true;
@@ -177,22 +168,28 @@ void link::submit(request r, bool internal, completion<result<raw_reply, error>>
 asio::awaitable<result<raw_reply, error>> link::command(request r, bool internal) {
   // Named, not a temporary inside the co_await: g++ 12 destroys such temporaries twice.
   auto start = [self = shared_from_this(), r = std::move(r), internal](
-                   completion<result<raw_reply, error>> done,
-                   asio::cancellation_slot slot) mutable {
+                   reply_completion done, asio::cancellation_slot slot) mutable {
     self->submit(std::move(r), internal, std::move(done), slot);
   };
   co_return co_await async_start<result<raw_reply, error>>(executor_, std::move(start),
                                                            asio::use_awaitable);
 }
 
-void link::complete(const std::shared_ptr<pending>& p, result<raw_reply, error> outcome) {
-  if (p->completed()) return;
-  if (p->slot.is_connected()) p->slot.clear();
+void link::complete(pending& p, result<raw_reply, error> outcome) {
+  if (p.completed()) return;
+  if (p.slot.is_connected()) p.slot.clear();
   // Completions wait in `ready_` and run together from one posted handler: never inside
   // the call that completed them, and without a post per reply of a pipelined batch.
-  ready_.push_back({std::move(p->done), std::move(outcome)});
-  p->done = {};
+  ready_.push_back({std::move(p.done), std::move(outcome)});
+  p.done = {};
   if (!reading_replies_) schedule_ready();  // else read_loop runs them once the read is fed
+}
+
+link::pending* link::find_pending(std::uint64_t id) noexcept {
+  if (pending_.empty()) return nullptr;
+  const std::uint64_t index = id - pending_.front().id;  // ids ascend from the front
+  if (id < pending_.front().id || index >= pending_.size()) return nullptr;
+  return &pending_[static_cast<std::size_t>(index)];
 }
 
 void link::schedule_ready() {
@@ -227,14 +224,15 @@ void link::arm_deadline(std::chrono::steady_clock::time_point when) {
 void link::expire_deadlines() {
   const auto now = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> next;
-  for (const auto& p : pending_) {
-    if (p->completed()) continue;
-    if (p->deadline <= now) {
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    pending& p = pending_[i];
+    if (p.completed()) continue;
+    if (p.deadline <= now) {
       complete(p,
                failure{error(errc::timeout, "no answer from " + remote_.to_string() + " within " +
                                                 std::to_string(command_timeout_.count()) + " ms")});
-    } else if (!next || p->deadline < *next) {
-      next = p->deadline;
+    } else if (!next || p.deadline < *next) {
+      next = p.deadline;
     }
   }
   if (next) arm_deadline(*next);
@@ -359,31 +357,29 @@ bool link::deliver(raw_reply reply) {
     lose(error(errc::protocol_error, remote_.to_string() + " answered a command never sent"));
     return false;
   }
-  const std::shared_ptr<pending>& front = pending_.front();
+  pending& front = pending_.front();
   if (auto* frames = std::get_if<std::vector<tc_frame>>(&reply);
-      frames != nullptr && front->shape == reply_shape::until_done) {
+      frames != nullptr && front.shape == reply_shape::until_done) {
     const auto type = static_cast<tc::message_type>(frames->front().type);
-    if (!front->reply) front->reply.emplace(std::vector<tc_frame>{});
-    auto& collected = std::get<std::vector<tc_frame>>(*front->reply);
+    if (!front.frames) front.frames.emplace(std::vector<tc_frame>{});
+    auto& collected = std::get<std::vector<tc_frame>>(*front.frames);
     collected.push_back(std::move(frames->front()));
     if (collected.size() > limits_.max_pending) {
       lose(error(errc::protocol_error, remote_.to_string() + " sent too many mappings"));
       return false;
     }
     if (type != tc::message_type::done && type != tc::message_type::error) return true;
-  } else {
-    front->reply.emplace(std::move(reply));
+    reply = std::move(*front.frames);
   }
-  const std::shared_ptr<pending> p = front;
+  complete(front, std::move(reply));  // nothing if it timed out or was cancelled
   pending_.pop_front();
-  if (!p->completed()) complete(p, std::move(*p->reply));
   return true;
 }
 
 void link::fail_pending(const error& why) {
-  std::deque<std::shared_ptr<pending>> failed;
+  ring<pending> failed;
   failed.swap(pending_);
-  for (const auto& p : failed) complete(p, failure{why});
+  for (std::size_t i = 0; i < failed.size(); ++i) complete(failed[i], failure{why});
 }
 
 void link::drop_socket() {

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "ring.hpp"
 #include "torctl/client/detail/async.hpp"
 #include "torctl/client/endpoint.hpp"
 #include "torctl/client/error.hpp"
@@ -39,6 +40,11 @@ using raw_reply = std::variant<text::reply, std::vector<tc_frame>>;
 // How many TC frames answer a command: one (DONE, ERROR, CONFVALUE, ADDRESSMAPPED), or
 // any number of ADDRESSMAPPED up to a DONE or an ERROR (GETALLMAPPINGS).
 enum class reply_shape : std::uint8_t { one, until_done };
+
+// A command's completion. Large enough to hold, without allocating, what the connection
+// layer wraps around the caller's completion (connection.cpp: the reply's reader, and
+// the caller's completion<T> itself).
+using reply_completion = unique_function<void(result<raw_reply, error>), 160>;
 
 struct request {
   std::string wire;  // the bytes to send
@@ -74,8 +80,7 @@ class link : public std::enable_shared_from_this<link> {
   // timeout, cancelled (through `slot`), connection_lost, or the link's failure
   // (protocol_error, wrong_service). `done` is always called later, on the link's
   // executor, never from inside submit().
-  void submit(request r, bool internal, completion<result<raw_reply, error>> done,
-              asio::cancellation_slot slot = {});
+  void submit(request r, bool internal, reply_completion done, asio::cancellation_slot slot = {});
   // The same as a coroutine.
   asio::awaitable<result<raw_reply, error>> command(request r, bool internal = false);
 
@@ -110,9 +115,25 @@ class link : public std::enable_shared_from_this<link> {
   std::vector<std::string> subscribed;
 
  private:
-  struct pending;
+  // A command written and not yet answered, held by value in the queue (ring.hpp: no
+  // allocation per command). Its id, counted from the link's first command, finds it
+  // again for a cancellation (elements move when the queue grows).
+  struct pending {
+    std::uint64_t id = 0;
+    reply_shape shape = reply_shape::one;
+    std::optional<raw_reply> frames;  // TC GETALLMAPPINGS: the frames collected so far
+    std::chrono::steady_clock::time_point deadline;
+    reply_completion done;  // empty once completed
+    asio::cancellation_slot slot;
+    // Completed (answered, failed, timed out or cancelled). A command that timed out or
+    // was cancelled stays in the queue until its reply comes, which is then dropped:
+    // replies are matched to commands by their order.
+    bool completed() const noexcept { return !done; }
+  };
   // Hands `outcome` to a pending command's completion (once; later calls do nothing).
-  void complete(const std::shared_ptr<pending>& p, result<raw_reply, error> outcome);
+  void complete(pending& p, result<raw_reply, error> outcome);
+  // The pending command with this id, or null once it has left the queue.
+  pending* find_pending(std::uint64_t id) noexcept;
   void run_ready();
   void arm_deadline(std::chrono::steady_clock::time_point when);
   void expire_deadlines();
@@ -156,9 +177,10 @@ class link : public std::enable_shared_from_this<link> {
 
   text::reply_reader text_reader_;
   tc::frame_decoder tc_frames_;
-  std::deque<std::shared_ptr<pending>> pending_;
+  ring<pending> pending_;
+  std::uint64_t next_pending_id_ = 0;
   struct ready_completion {
-    completion<result<raw_reply, error>> done;
+    reply_completion done;
     result<raw_reply, error> outcome;
   };
   std::vector<ready_completion> ready_;  // completed, waiting for run_ready()

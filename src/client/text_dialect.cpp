@@ -81,11 +81,14 @@ class text_dialect_impl final : public dialect {
   result<std::vector<config_entry>, error> read_conf(const raw_reply& raw) const override {
     const text::reply& r = reply_of(raw);
     if (!r.ok()) return failure{refused(r, "GETCONF")};
-    auto entries = text::parse_key_values(r, text::value_form::quoted);
-    if (!entries) return failure{malformed("GETCONF", entries.error())};
     std::vector<config_entry> out;
-    out.reserve(entries->size());
-    for (auto& e : *entries) out.push_back({std::move(e.key), std::move(e.value)});
+    out.reserve(r.lines.size());
+    const auto take = [](void* into, text::key_value&& e) {
+      static_cast<std::vector<config_entry>*>(into)->push_back(
+          {std::move(e.key), std::move(e.value)});
+    };
+    const std::string_view bad = text::read_key_values(r, text::value_form::quoted, take, &out);
+    if (!bad.empty()) return failure{malformed("GETCONF", bad)};
     return out;
   }
 
@@ -168,11 +171,14 @@ class text_dialect_impl final : public dialect {
   result<std::vector<info_value>, error> read_info(const raw_reply& raw) const override {
     const text::reply& r = reply_of(raw);
     if (!r.ok()) return failure{refused(r, "GETINFO")};
-    auto entries = text::parse_key_values(r, text::value_form::raw);
-    if (!entries) return failure{malformed("GETINFO", entries.error())};
     std::vector<info_value> out;
-    out.reserve(entries->size());
-    for (auto& e : *entries) out.push_back({std::move(e.key), e.value.value_or("")});
+    out.reserve(r.lines.size());
+    const auto take = [](void* into, text::key_value&& e) {
+      static_cast<std::vector<info_value>*>(into)->push_back(
+          {std::move(e.key), std::move(e.value).value_or("")});
+    };
+    const std::string_view bad = text::read_key_values(r, text::value_form::raw, take, &out);
+    if (!bad.empty()) return failure{malformed("GETINFO", bad)};
     return out;
   }
 

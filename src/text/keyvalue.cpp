@@ -38,9 +38,9 @@ std::optional<std::string> read_quoted(std::string_view& rest) {
   return std::nullopt;  // no closing quote
 }
 
-result<std::vector<key_value>, std::string_view> parse_key_values(const reply& r, value_form form) {
-  if (r.status() != 250) return failure{std::string_view("the reply is not 250 OK")};
-  std::vector<key_value> out;
+std::string_view read_key_values(const reply& r, value_form form, key_value_sink take,
+                                 void* context) {
+  if (r.status() != 250) return "the reply is not 250 OK";
   for (std::size_t i = 0; i < r.lines.size(); ++i) {
     const reply_line& line = r.lines[i];
     const bool last = i + 1 == r.lines.size();
@@ -49,23 +49,34 @@ result<std::vector<key_value>, std::string_view> parse_key_values(const reply& r
     const std::size_t equals = text.find('=');
     key_value entry;
     entry.key.assign(text.substr(0, equals));
-    if (entry.key.empty()) return failure{std::string_view("an entry has no key")};
+    if (entry.key.empty()) return "an entry has no key";
     if (line.data) {
       entry.value = *line.data;
     } else if (equals != std::string_view::npos) {
       std::string_view value = text.substr(equals + 1);
       if (form == value_form::quoted && !value.empty() && value.front() == '"') {
         auto unquoted = read_quoted(value);
-        if (!unquoted || !value.empty()) {
-          return failure{std::string_view("an entry's quoted value is malformed")};
-        }
+        if (!unquoted || !value.empty()) return "an entry's quoted value is malformed";
         entry.value = std::move(*unquoted);
       } else {
         entry.value.emplace(value);
       }
     }
-    out.push_back(std::move(entry));
+    take(context, std::move(entry));
   }
+  return {};
+}
+
+result<std::vector<key_value>, std::string_view> parse_key_values(const reply& r, value_form form) {
+  std::vector<key_value> out;
+  out.reserve(r.lines.size());
+  const std::string_view error = read_key_values(
+      r, form,
+      [](void* into, key_value&& e) {
+        static_cast<std::vector<key_value>*>(into)->push_back(std::move(e));
+      },
+      &out);
+  if (!error.empty()) return failure{error};
   return out;
 }
 

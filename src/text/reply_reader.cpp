@@ -6,6 +6,9 @@ namespace torctl::text {
 
 namespace {
 
+// Lines a reply's vector first makes room for (take_status_line).
+constexpr std::size_t first_lines_reserved = 4;
+
 constexpr bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
 }
@@ -113,6 +116,9 @@ std::string_view reply_reader::take_status_line(std::string_view line, bool& rep
   reply_size_ += line.size();
   if (reply_size_ > limits_.reply) return "reply is larger than the limit";
   // Reuse a line kept from an earlier reply, with its string's capacity, if there is one.
+  // A reply handed over by read() took its lines along: room for a few at once, since
+  // most replies have two or three (one allocation, not one per growth).
+  if (current_.lines.capacity() == 0) current_.lines.reserve(first_lines_reserved);
   if (used_lines_ == current_.lines.size()) current_.lines.emplace_back();
   reply_line& added = current_.lines[used_lines_++];
   added.status = status;

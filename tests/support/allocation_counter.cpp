@@ -6,6 +6,7 @@
 
 namespace {
 std::atomic<long> allocations{0};
+thread_local long thread_allocations = 0;
 }  // namespace
 
 // These replacements pair malloc with free; GCC cannot see that through inlining.
@@ -13,6 +14,7 @@ std::atomic<long> allocations{0};
 
 void* operator new(std::size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
+  ++thread_allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -27,6 +29,10 @@ namespace torctl::testing {
 
 long allocation_count() noexcept {
   return allocations.load(std::memory_order_relaxed);
+}
+
+long thread_allocation_count() noexcept {
+  return thread_allocations;
 }
 
 }  // namespace torctl::testing

@@ -4,7 +4,9 @@
 
 namespace torctl::testing {
 
-// Allocations through operator new since the program started.
+// Allocations through operator new since the program started: by every thread, or by
+// the calling thread only.
 long allocation_count() noexcept;
+long thread_allocation_count() noexcept;
 
 }  // namespace torctl::testing

@@ -96,6 +96,24 @@ TEST(KeyValues, FailuresNameTheProblem) {
   EXPECT_FALSE(parse_key_values(one_reply("250 Key=\"a\"b\r\n"), value_form::quoted));
 }
 
+TEST(KeyValues, ReadOneAtATimeInOrderUpToAMalformedEntry) {
+  std::vector<key_value> seen;
+  const key_value_sink keep = [](void* into, key_value&& e) {
+    static_cast<std::vector<key_value>*>(into)->push_back(std::move(e));
+  };
+  const reply good = one_reply("250-a=1\r\n250-b\r\n250 OK\r\n");
+  EXPECT_EQ(read_key_values(good, value_form::raw, keep, &seen), "");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], (key_value{"a", "1"}));
+  EXPECT_EQ(seen[1], (key_value{"b", std::nullopt}));
+  seen.clear();
+  const reply bad = one_reply("250-a=\"x\"\r\n250-b=\"open\r\n250 OK\r\n");
+  EXPECT_EQ(read_key_values(bad, value_form::quoted, keep, &seen),
+            "an entry's quoted value is malformed");
+  ASSERT_EQ(seen.size(), 1u);  // the entry before the bad one
+  EXPECT_EQ(seen[0], (key_value{"a", "x"}));
+}
+
 TEST(Mapaddress, CapturedRepliesIncludingServerChoices) {
   auto entries = parse_mapaddress(one_reply(fixture("mapaddress")));
   ASSERT_TRUE(entries.has_value());

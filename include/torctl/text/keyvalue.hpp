@@ -41,4 +41,11 @@ enum class value_form : bool {
 // or a bad quoted value.
 result<std::vector<key_value>, std::string_view> parse_key_values(const reply& r, value_form form);
 
+// The same entries, handed one at a time to `take(context, entry)` instead of collected
+// (a caller building its own type saves a vector). Empty on success, else the reason;
+// entries before a malformed one have been handed over.
+using key_value_sink = void (*)(void* context, key_value&& entry);
+std::string_view read_key_values(const reply& r, value_form form, key_value_sink take,
+                                 void* context);
+
 }  // namespace torctl::text

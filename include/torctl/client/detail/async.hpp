@@ -14,6 +14,7 @@
 #include <asio/dispatch.hpp>
 #include <asio/execution/outstanding_work.hpp>
 #include <asio/prefer.hpp>
+#include <type_traits>
 #include <utility>
 
 #include "torctl/client/detail/unique_function.hpp"
@@ -30,6 +31,23 @@ auto async_start(const asio::any_io_executor& ex, Start start, Token&& token) {
   return asio::async_initiate<Token, void(R)>(
       [ex](auto handler, Start begin) {
         auto slot = asio::get_associated_cancellation_slot(handler);
+        // A handler on the operation's own executor (a coroutine or a callback of the
+        // same event loop) is called directly. Completions are only ever called from
+        // handlers running on that executor (the link posts those it cannot run there),
+        // where asio::dispatch would call the handler inline too; and the operation's
+        // own pending work (a read, a timer, a post) keeps that loop running until then.
+        bool on_own_executor = false;
+        if constexpr (std::is_same_v<decltype(asio::get_associated_executor(handler, ex)),
+                                     asio::any_io_executor>) {
+          on_own_executor = asio::get_associated_executor(handler, ex) == ex;
+        }
+        if (on_own_executor) {
+          begin(completion<R>([handler = std::move(handler)](R outcome) mutable {
+                  std::move(handler)(std::move(outcome));
+                }),
+                slot);
+          return;
+        }
         auto work = asio::prefer(asio::get_associated_executor(handler, ex),
                                  asio::execution::outstanding_work.tracked);
         begin(completion<R>([handler = std::move(handler), work](R outcome) mutable {
