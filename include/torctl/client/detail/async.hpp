@@ -1,9 +1,9 @@
 // Internal: how the client's operations take any Asio completion token (a callback taking
 // the result, asio::use_future, asio::use_awaitable, ...). An operation is started with a
-// type-erased callback; the callback hands the result to the caller's handler through
-// the handler's associated executor (keeping that executor busy until then), and the
-// handler's cancellation slot, if it has one, is passed along so that the operation can
-// be cancelled.
+// type-erased callback; the callback calls the caller's handler directly when the
+// handler's associated executor is the operation's own, and otherwise hands the result
+// over through that executor (keeping it busy until then). The handler's cancellation
+// slot, if it has one, is passed along so that the operation can be cancelled.
 #pragma once
 
 #include <asio/any_io_executor.hpp>
