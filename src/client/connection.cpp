@@ -31,10 +31,18 @@ template <class T, class Read>
 void send(const asio::any_io_executor& ex, const link_ptr& l, result<request, error> req, Read read,
           done_fn<T> done, slot_type slot) {
   if (!req) return fail_later<T>(ex, std::move(done), req.error());
-  auto reply = [proto = l->proto(), read = std::move(read),
-                done = std::move(done)](result<raw_reply, error> raw) mutable {
-    if (!raw) return done(outcome<T>(failure{raw.error()}));
-    done(read(dialect_for(proto), *raw));
+  // Reads the reply into T when it comes (the reply's storage is reused afterwards),
+  // hands T over later.
+  auto reply = [proto = l->proto(), read = std::move(read), done = std::move(done),
+                value = std::optional<outcome<T>>()](completion_step step,
+                                                     result<raw_reply, error>* raw) mutable {
+    if (step == completion_step::hand_over) {
+      done(std::move(*value));
+    } else if (!*raw) {
+      value.emplace(failure{raw->error()});
+    } else {
+      value.emplace(read(dialect_for(proto), **raw));
+    }
   };
   static_assert(reply_completion::stores_inline<decltype(reply)>,
                 "a command's completion should not need an allocation (link.hpp)");

@@ -168,19 +168,30 @@ void link::submit(request r, bool internal, reply_completion done, asio::cancell
 asio::awaitable<result<raw_reply, error>> link::command(request r, bool internal) {
   // Named, not a temporary inside the co_await: g++ 12 destroys such temporaries twice.
   auto start = [self = shared_from_this(), r = std::move(r), internal](
-                   reply_completion done, asio::cancellation_slot slot) mutable {
-    self->submit(std::move(r), internal, std::move(done), slot);
+                   completion<result<raw_reply, error>> done,
+                   asio::cancellation_slot slot) mutable {
+    // The outcome itself is what this caller wants: kept at the read, handed over after.
+    auto keep = [done = std::move(done), kept = std::optional<result<raw_reply, error>>()](
+                    completion_step step, result<raw_reply, error>* outcome) mutable {
+      if (step == completion_step::read) {
+        kept.emplace(std::move(*outcome));
+      } else {
+        done(std::move(*kept));
+      }
+    };
+    self->submit(std::move(r), internal, std::move(keep), slot);
   };
   co_return co_await async_start<result<raw_reply, error>>(executor_, std::move(start),
                                                            asio::use_awaitable);
 }
 
-void link::complete(pending& p, result<raw_reply, error> outcome) {
+void link::complete(pending& p, result<raw_reply, error>* outcome) {
   if (p.completed()) return;
   if (p.slot.is_connected()) p.slot.clear();
-  // Completions wait in `ready_` and run together from one posted handler: never inside
+  p.done(completion_step::read, outcome);
+  // Hand-overs wait in `ready_` and run together from one posted handler: never inside
   // the call that completed them, and without a post per reply of a pipelined batch.
-  ready_.push_back({std::move(p.done), std::move(outcome)});
+  ready_.push_back(std::move(p.done));
   p.done = {};
   if (!reading_replies_) schedule_ready();  // else read_loop runs them once the read is fed
 }
@@ -200,9 +211,9 @@ void link::schedule_ready() {
 
 void link::run_ready() {
   flush_scheduled_ = false;
-  std::vector<ready_completion> now;
+  std::vector<reply_completion> now;
   now.swap(ready_);
-  for (ready_completion& r : now) r.done(std::move(r.outcome));
+  for (reply_completion& r : now) r(completion_step::hand_over, nullptr);
   // Keep the larger buffer for the next batch. Completions run above may have queued
   // more; those have their own post.
   now.clear();
@@ -371,8 +382,13 @@ bool link::deliver(raw_reply reply) {
     if (type != tc::message_type::done && type != tc::message_type::error) return true;
     reply = std::move(*front.frames);
   }
-  complete(front, std::move(reply));  // nothing if it timed out or was cancelled
+  result<raw_reply, error> outcome(std::move(reply));
+  complete(front, &outcome);  // nothing if it timed out or was cancelled
   pending_.pop_front();
+  // What the reading left of a text reply holds the next one (text::reply_reader).
+  if (outcome) {
+    if (auto* text = std::get_if<text::reply>(&*outcome)) text_reader_.recycle(std::move(*text));
+  }
   return true;
 }
 
@@ -436,10 +452,10 @@ void link::close(error why) {
   // stopped before run_ready ran would otherwise keep that cycle (and the link) for good.
   // A loop that is destroyed destroys the handler, and with it the cycle.
   if (ready_.empty()) return;
-  auto last = std::make_shared<std::vector<ready_completion>>(std::move(ready_));
+  auto last = std::make_shared<std::vector<reply_completion>>(std::move(ready_));
   ready_.clear();
   asio::post(executor_, [last] {
-    for (ready_completion& r : *last) r.done(std::move(r.outcome));
+    for (reply_completion& r : *last) r(completion_step::hand_over, nullptr);
   });
 }
 

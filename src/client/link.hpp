@@ -41,10 +41,15 @@ using raw_reply = std::variant<text::reply, std::vector<tc_frame>>;
 // any number of ADDRESSMAPPED up to a DONE or an ERROR (GETALLMAPPINGS).
 enum class reply_shape : std::uint8_t { one, until_done };
 
-// A command's completion. Large enough to hold, without allocating, what the connection
-// layer wraps around the caller's completion (connection.cpp: the reply's reader, and
-// the caller's completion<T> itself).
-using reply_completion = unique_function<void(result<raw_reply, error>), 160>;
+// A command's completion is called twice. First with `read` and the command's outcome,
+// as soon as that is known (its reply is being fed, or it failed): it reads the reply into
+// the caller's typed value there and then, and may move from the outcome; the reply's
+// storage then serves the next reply. Then, later and from the event loop, with
+// `hand_over` and no outcome: it hands what it read to the caller. Large enough to hold,
+// without allocating, what the connection layer wraps around the caller's completion
+// (connection.cpp: the reader, the typed value, and the caller's completion<T>).
+enum class completion_step : bool { read, hand_over };
+using reply_completion = unique_function<void(completion_step, result<raw_reply, error>*), 256>;
 
 struct request {
   std::string wire;  // the bytes to send
@@ -75,11 +80,11 @@ class link : public std::enable_shared_from_this<link> {
   void attach(socket_type socket);
   void set_open() noexcept { state_ = state::open; }
 
-  // Sends a command; `done` gets its reply. A user's command needs an open link; the
-  // authentication steps pass `internal`. Fails with not_connected, queue_full,
-  // timeout, cancelled (through `slot`), connection_lost, or the link's failure
-  // (protocol_error, wrong_service). `done` is always called later, on the link's
-  // executor, never from inside submit().
+  // Sends a command; `done` gets its reply (in the two steps above). A user's command
+  // needs an open link; the authentication steps pass `internal`. Fails with
+  // not_connected, queue_full, timeout, cancelled (through `slot`), connection_lost, or
+  // the link's failure (protocol_error, wrong_service). `done`'s hand-over is always
+  // called later, on the link's executor, never from inside submit().
   void submit(request r, bool internal, reply_completion done, asio::cancellation_slot slot = {});
   // The same as a coroutine.
   asio::awaitable<result<raw_reply, error>> command(request r, bool internal = false);
@@ -131,7 +136,8 @@ class link : public std::enable_shared_from_this<link> {
     bool completed() const noexcept { return !done; }
   };
   // Hands `outcome` to a pending command's completion (once; later calls do nothing).
-  void complete(pending& p, result<raw_reply, error> outcome);
+  void complete(pending& p, result<raw_reply, error> outcome) { complete(p, &outcome); }
+  void complete(pending& p, result<raw_reply, error>* outcome);
   // The pending command with this id, or null once it has left the queue.
   pending* find_pending(std::uint64_t id) noexcept;
   void run_ready();
@@ -179,11 +185,7 @@ class link : public std::enable_shared_from_this<link> {
   tc::frame_decoder tc_frames_;
   ring<pending> pending_;
   std::uint64_t next_pending_id_ = 0;
-  struct ready_completion {
-    reply_completion done;
-    result<raw_reply, error> outcome;
-  };
-  std::vector<ready_completion> ready_;  // completed, waiting for run_ready()
+  std::vector<reply_completion> ready_;  // read, waiting for run_ready() to hand over
   bool flush_scheduled_ = false;
   bool reading_replies_ = false;  // read_loop is feeding a read: it runs ready_ itself
   // One timer for every pending command: armed for the earliest deadline; when it fires,

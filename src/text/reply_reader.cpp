@@ -25,6 +25,10 @@ read_step reply_reader::read(std::span<const std::uint8_t> input) {
   return step;
 }
 
+void reply_reader::recycle(reply&& used) noexcept {
+  if (used_lines_ == 0 && current_.lines.empty()) current_.lines = std::move(used.lines);
+}
+
 read_step reply_reader::read_in_place(std::span<const std::uint8_t> input) {
   if (!failed_.empty()) return {read_status::malformed, 0, {}, failed_};
   if (in_place_done_) {

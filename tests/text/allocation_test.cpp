@@ -53,5 +53,26 @@ TEST(TextAllocation, ReadOwnsEachReplyAndAllocates) {
   EXPECT_GE(torctl::testing::allocation_count() - before, 2);
 }
 
+TEST(TextAllocation, ReadRepliesGivenBackAreReadAgainWithoutAllocating) {
+  // How the client reads its command replies: each is handed over, read into the
+  // caller's value, and given back for the next one.
+  const std::string_view answer = "250-version=0.4.9.11 and past SSO\r\n250 OK\r\n";
+  reply_reader reader;
+  for (int i = 0; i < 2; ++i) {  // warm: the lines and their strings reach their size
+    read_step step = reader.read(answer);
+    ASSERT_EQ(step.status, read_status::complete);
+    reader.recycle(std::move(step.reply));
+  }
+  const long before = torctl::testing::allocation_count();
+  for (int i = 0; i < 100; ++i) {
+    read_step step = reader.read(answer);
+    ASSERT_EQ(step.status, read_status::complete);
+    ASSERT_EQ(step.reply.lines.size(), 2u);
+    EXPECT_EQ(step.reply.lines[0].text, "version=0.4.9.11 and past SSO");
+    reader.recycle(std::move(step.reply));
+  }
+  EXPECT_EQ(torctl::testing::allocation_count() - before, 0);
+}
+
 }  // namespace
 }  // namespace torctl::text

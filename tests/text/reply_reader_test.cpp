@@ -70,6 +70,34 @@ TEST(ReplyReader, InPlaceReadingGivesTheSameReplies) {
   EXPECT_EQ(read_all_in_place(all, 61), expected);
 }
 
+TEST(ReplyReader, ARecycledReplyLeavesNothingOfItselfInTheNext) {
+  reply_reader reader;
+  read_step first = reader.read(std::string_view("250+a=\r\nline\r\n.\r\n250-b=2\r\n250 OK\r\n"));
+  ASSERT_EQ(first.status, read_status::complete);
+  ASSERT_EQ(first.reply.lines.size(), 3u);
+  reader.recycle(std::move(first.reply));
+  const read_step second = reader.read(std::string_view("552 Unrecognized key \"x\"\r\n"));
+  ASSERT_EQ(second.status, read_status::complete);
+  ASSERT_EQ(second.reply.lines.size(), 1u);
+  EXPECT_EQ(second.reply.lines[0].status, 552);
+  EXPECT_EQ(second.reply.lines[0].text, "Unrecognized key \"x\"");
+  EXPECT_FALSE(second.reply.lines[0].data.has_value());
+}
+
+TEST(ReplyReader, RecyclingAfterTheNextReplyBeganChangesNothing) {
+  reply_reader reader;
+  read_step first = reader.read(std::string_view("250-a=1\r\n250 OK\r\n250-b="));
+  ASSERT_EQ(first.status, read_status::complete);
+  ASSERT_EQ(reader.read(std::string_view("250-b=")).status, read_status::need_more);
+  ASSERT_EQ(reader.read(std::string_view("2\r\n")).status, read_status::need_more);
+  reader.recycle(std::move(first.reply));  // a line of the next reply is already kept
+  const read_step rest = reader.read(std::string_view("250 OK\r\n"));
+  ASSERT_EQ(rest.status, read_status::complete);
+  ASSERT_EQ(rest.reply.lines.size(), 2u);
+  EXPECT_EQ(rest.reply.lines[0].text, "b=2");
+  EXPECT_EQ(rest.reply.lines[1].text, "OK");
+}
+
 TEST(ReplyReader, BareLfReadsLikeCrlf) {
   for (const std::string& name : fixture_names) {
     const std::string crlf = fixture(name);

@@ -94,6 +94,11 @@ class reply_reader {
   // The reply the last read_in_place() completed.
   const text::reply& last() const noexcept { return current_; }
 
+  // Takes back a reply that read() handed over and that is no longer needed: its lines,
+  // with their strings' capacity, hold the next replies, which then allocate nothing for
+  // them. Does nothing once the next reply has begun.
+  void recycle(reply&& used) noexcept;
+
   // Octets held for an unfinished line or reply.
   std::size_t buffered() const noexcept { return line_.size() + reply_size_; }
   const reply_limits& limits() const noexcept { return limits_; }
