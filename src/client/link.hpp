@@ -135,7 +135,8 @@ class link : public std::enable_shared_from_this<link> {
     // replies are matched to commands by their order.
     bool completed() const noexcept { return !done; }
   };
-  // Hands `outcome` to a pending command's completion (once; later calls do nothing).
+  // Has a pending command's completion read `outcome` now, and queues its hand-over for
+  // run_ready() (once; later calls do nothing).
   void complete(pending& p, result<raw_reply, error> outcome) { complete(p, &outcome); }
   void complete(pending& p, result<raw_reply, error>* outcome);
   // The pending command with this id, or null once it has left the queue.
