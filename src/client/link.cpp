@@ -191,8 +191,7 @@ void link::complete(pending& p, result<raw_reply, error>* outcome) {
   p.done(completion_step::read, outcome);
   // Hand-overs wait in `ready_` and run together from one posted handler: never inside
   // the call that completed them, and without a post per reply of a pipelined batch.
-  ready_.push_back(std::move(p.done));
-  p.done = {};
+  ready_.push_back(std::move(p.done));      // leaves p.done empty: p is completed
   if (!reading_replies_) schedule_ready();  // else read_loop runs them once the read is fed
 }
 

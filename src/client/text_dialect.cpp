@@ -79,6 +79,30 @@ result<request, error> keyword_command(std::string_view keyword,
   return r;
 }
 
+config_entry as_config_entry(text::key_value&& e) {
+  return {std::move(e.key), std::move(e.value)};
+}
+info_value as_info_value(text::key_value&& e) {
+  return {std::move(e.key), std::move(e.value).value_or("")};
+}
+
+// A GETCONF or GETINFO answer's entries, each made into a T by `make` as it is read (no
+// intermediate vector of key_value).
+template <class T, T (*make)(text::key_value&&)>
+result<std::vector<T>, error> read_entries(const raw_reply& raw, text::value_form form,
+                                           std::string_view command) {
+  const text::reply& r = reply_of(raw);
+  if (!r.ok()) return failure{refused(r, command)};
+  std::vector<T> out;
+  out.reserve(r.lines.size());
+  const text::key_value_sink take = [](void* into, text::key_value&& e) {
+    static_cast<std::vector<T>*>(into)->push_back(make(std::move(e)));
+  };
+  const std::string_view bad = text::read_key_values(r, form, take, &out);
+  if (!bad.empty()) return failure{malformed(command, bad)};
+  return out;
+}
+
 class text_dialect_impl final : public dialect {
  public:
   result<request, error> get_conf(const std::vector<std::string>& keys) const override {
@@ -86,17 +110,7 @@ class text_dialect_impl final : public dialect {
   }
 
   result<std::vector<config_entry>, error> read_conf(const raw_reply& raw) const override {
-    const text::reply& r = reply_of(raw);
-    if (!r.ok()) return failure{refused(r, "GETCONF")};
-    std::vector<config_entry> out;
-    out.reserve(r.lines.size());
-    const auto take = [](void* into, text::key_value&& e) {
-      static_cast<std::vector<config_entry>*>(into)->push_back(
-          {std::move(e.key), std::move(e.value)});
-    };
-    const std::string_view bad = text::read_key_values(r, text::value_form::quoted, take, &out);
-    if (!bad.empty()) return failure{malformed("GETCONF", bad)};
-    return out;
+    return read_entries<config_entry, as_config_entry>(raw, text::value_form::quoted, "GETCONF");
   }
 
   result<request, error> set_conf(const std::vector<config_entry>& entries) const override {
@@ -176,17 +190,7 @@ class text_dialect_impl final : public dialect {
   }
 
   result<std::vector<info_value>, error> read_info(const raw_reply& raw) const override {
-    const text::reply& r = reply_of(raw);
-    if (!r.ok()) return failure{refused(r, "GETINFO")};
-    std::vector<info_value> out;
-    out.reserve(r.lines.size());
-    const auto take = [](void* into, text::key_value&& e) {
-      static_cast<std::vector<info_value>*>(into)->push_back(
-          {std::move(e.key), std::move(e.value).value_or("")});
-    };
-    const std::string_view bad = text::read_key_values(r, text::value_form::raw, take, &out);
-    if (!bad.empty()) return failure{malformed("GETINFO", bad)};
-    return out;
+    return read_entries<info_value, as_info_value>(raw, text::value_form::raw, "GETINFO");
   }
 
   result<request, error> set_events(const std::vector<std::string>& names) const override {
