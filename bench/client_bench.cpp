@@ -1,22 +1,29 @@
-// GETINFO round trips per second against one real tor, in one run, three ways:
-//   raw:    a minimal client on a blocking socket (TCP_NODELAY, and TCP_QUICKACK while
-//           replies are due): it writes the commands and counts "250 OK" lines, nothing
-//           more. The floor any library builds on.
-//   torctl: this library's coroutine API (text protocol), each reply parsed into typed
-//           values.
-//   Stem:   Debian's python3-stem (bench/stem_getinfo.py), caching off.
+// GETINFO round trips per second against one real tor, in one run, four ways:
+//   raw:        a minimal client on a blocking socket (TCP_NODELAY, and TCP_QUICKACK while
+//               replies are due): it writes the commands and counts "250 OK" lines,
+//               nothing more. The floor any client builds on.
+//   event loop: the same work in an Asio coroutine on the event loop torctl uses, doing
+//               its I/O as torctl's connection does (loop_client below): what an event
+//               loop costs by itself, with no library on top.
+//   torctl:     this library's coroutine API (text protocol), each reply parsed into typed
+//               values.
+//   Stem:       Debian's python3-stem (bench/stem_getinfo.py), caching off.
 // Each both sequential (one command, wait for its reply, the next) and pipelined (batches
 // of `--batch` commands, each written at once, then its replies read, then the next
 // batch); Stem cannot pipeline and runs 8 threads on one connection instead. A
-// repetition alternates raw and torctl in ten slices of its round trips, so that the two
-// meet the same conditions of a shared machine and their ratio is taken in one
-// repetition; the median rates and the median of those ratios (with their range) are
-// printed, with the CPU time this process spends per round trip (kernel time included).
+// repetition takes raw, event loop and torctl in turn, slice by slice (`--slices`, 100: a
+// sequential slice lasts some 15 ms, a pipelined one holds at least a batch), so that all
+// three meet the same conditions of a shared machine, whose speed drifts over tens of
+// milliseconds; their ratios are taken within each repetition. The median rates and the
+// median of those ratios (with their range) are printed, with the CPU time this process
+// spends per round trip (kernel time included).
 //
 // Usage: client_bench [--quick] [--count N] [--pipelined-count N] [--batch B]
-//                     [--polling US] [--repetitions R] [--only MODE]
-// MODE: raw-sequential, raw-pipelined, torctl-sequential, torctl-pipelined, and the last two
-// with "-polling" (the event loop busy polls for --polling µs, default 50, before sleeping)
+//                     [--polling US] [--repetitions R] [--slices S] [--sequential-only]
+//                     [--only MODE]
+// MODE: raw-, loop- or torctl-, then sequential or pipelined, and optionally "-polling"
+// (the event loop busy polls for --polling µs, default 50, before sleeping; the raw
+// client's reads poll as long). --sequential-only runs the plain sequential runs alone.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -24,9 +31,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -58,6 +69,34 @@ double cpu_us(bool user_only = false) {
   if (user_only) return user;
   return user + static_cast<double>(u.ru_stime.tv_sec) * 1e6 +
          static_cast<double>(u.ru_stime.tv_usec);
+}
+
+// Counts replies ended by "250 OK\r\n" across reads that may split that line.
+class ok_counter {
+ public:
+  // The replies that `chunk` completes.
+  std::size_t feed(std::string_view chunk) {
+    static constexpr std::string_view end = "250 OK\r\n";
+    tail_.append(chunk);
+    std::size_t seen = 0, at = 0;
+    while ((at = tail_.find(end, at)) != std::string::npos) {
+      ++seen;
+      at += end.size();
+    }
+    const std::size_t keep = std::min(tail_.size(), end.size() - 1);
+    tail_.erase(0, tail_.size() - keep);
+    return seen;
+  }
+
+ private:
+  std::string tail_;
+};
+
+// As torctl does while replies are due (src/client/link.cpp says why): without it every
+// client stalls on delayed ACKs, and the comparison would measure that instead.
+void ask_quick_ack(int fd) {
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
 
 // ---- the raw socket client ----
@@ -94,26 +133,13 @@ class raw_client {
 
   // Reads until `n` replies ended by "250 OK\r\n" have come.
   std::size_t count_ok(std::size_t n) {
-    static constexpr std::string_view end = "250 OK\r\n";
     std::size_t seen = 0;
     while (seen < n) {
       char buffer[65536];
       const ssize_t got = receive(buffer, sizeof buffer);
       if (got <= 0) die("raw: recv");
-      // As torctl does while replies are due (src/client/link.cpp says why): without it
-      // both stall on delayed ACKs, and the comparison would measure that instead.
-      if (seen + 1 < n) {
-        int one = 1;
-        ::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-      }
-      tail_.append(buffer, static_cast<std::size_t>(got));
-      std::size_t at = 0;
-      while ((at = tail_.find(end, at)) != std::string::npos) {
-        ++seen;
-        at += end.size();
-      }
-      const std::size_t keep = std::min(tail_.size(), end.size() - 1);
-      tail_.erase(0, tail_.size() - keep);
+      if (seen + 1 < n) ask_quick_ack(fd_);
+      seen += ok_.feed({buffer, static_cast<std::size_t>(got)});
     }
     return seen;
   }
@@ -132,7 +158,7 @@ class raw_client {
   }
 
   int fd_ = -1;
-  std::string tail_;
+  ok_counter ok_;
   std::chrono::microseconds polling_{0};
 };
 
@@ -159,6 +185,82 @@ double raw_pipelined(raw_client& c, std::size_t n, std::size_t batch) {
   }
   return per_second(n, start);
 }
+
+// ---- the minimal event-loop client ----
+
+// What an event loop costs by itself: the raw client's work done the way torctl's
+// connection does its I/O, in a coroutine on this process's Asio event loop. A command is
+// written at once from the non-blocking socket (the rest, if any, waits for room), and
+// replies are awaited with async_read_some, which tries the socket and then waits for it
+// in epoll. Nothing of a library is on top: no parsing into values, no queue of pending
+// commands, no completions.
+class loop_client {
+ public:
+  loop_client(asio::io_context& io, int port, const std::string& cookie_file) : socket_(io) {
+    socket_.connect({asio::ip::address_v4::loopback(), static_cast<std::uint16_t>(port)});
+    socket_.set_option(asio::ip::tcp::no_delay(true));
+    auto cookie = torctl::auth::read_cookie_file(cookie_file);
+    if (!cookie) die(cookie.error().message);
+    const std::string authenticate =
+        "AUTHENTICATE " + torctl::auth::encoding::to_hex(cookie->view()) + "\r\n";
+    asio::write(socket_, asio::buffer(authenticate));
+    std::size_t seen = 0;
+    while (seen == 0) {
+      const std::size_t got = socket_.read_some(asio::buffer(buffer_));
+      seen = ok_.feed({buffer_.data(), got});
+    }
+    socket_.non_blocking(true);
+  }
+
+  asio::awaitable<double> sequential(std::size_t n) {
+    const auto start = clock_type::now();
+    for (std::size_t i = 0; i < n; ++i) {
+      co_await send(one_command);
+      co_await count_ok(1);
+    }
+    co_return per_second(n, start);
+  }
+
+  // `n` round trips in batches of `batch` (the last one smaller).
+  asio::awaitable<double> pipelined(std::size_t n, std::size_t batch) {
+    std::string commands;
+    for (std::size_t i = 0; i < batch; ++i) commands += one_command;
+    const auto start = clock_type::now();
+    for (std::size_t done = 0; done < n;) {
+      const std::size_t now = std::min(batch, n - done);
+      co_await send(std::string_view(commands).substr(0, now * one_command.size()));
+      co_await count_ok(now);
+      done += now;
+    }
+    co_return per_second(n, start);
+  }
+
+ private:
+  static constexpr std::string_view one_command = "GETINFO version\r\n";
+
+  asio::awaitable<void> send(std::string_view s) {
+    std::error_code ec;
+    const std::size_t sent = socket_.write_some(asio::buffer(s), ec);
+    if (ec && ec != asio::error::would_block) die("event loop client: send: " + ec.message());
+    if (sent < s.size()) {
+      co_await asio::async_write(socket_, asio::buffer(s.substr(sent)), asio::use_awaitable);
+    }
+  }
+
+  asio::awaitable<void> count_ok(std::size_t n) {
+    std::size_t seen = 0;
+    while (seen < n) {
+      const std::size_t got =
+          co_await socket_.async_read_some(asio::buffer(buffer_), asio::use_awaitable);
+      if (seen + 1 < n) ask_quick_ack(socket_.native_handle());
+      seen += ok_.feed({buffer_.data(), got});
+    }
+  }
+
+  asio::ip::tcp::socket socket_;
+  std::array<char, 65536> buffer_;
+  ok_counter ok_;
+};
 
 // ---- torctl ----
 
@@ -217,38 +319,107 @@ paired ratios(const series& a, const series& b) {
   return {median(r), *std::min_element(r.begin(), r.end()), *std::max_element(r.begin(), r.end())};
 }
 
-int run_bench(int argc, char** argv) {
+// What the repetitions record of one client.
+struct client_series {
+  series sequential, pipelined, polling_sequential, polling_pipelined;
+};
+
+// The size of a run, as given on the command line.
+struct run_shape {
   std::size_t count = 20000;             // sequential round trips per run (and Stem's)
   std::size_t pipelined_count = 200000;  // pipelined ones: a run of 20,000 lasts 20 ms
   std::size_t batch = 10000;             // pipelined: commands written at once
-  int polling_window_us = 50;            // the "-polling" modes' window (as torctld's)
-  std::size_t slices = 10;               // a repetition alternates raw and torctl this often
+  std::size_t slices = 100;  // a repetition takes the clients in turn this often (at most)
   int repetitions = 5;
-  std::string only;  // for profiling: run just one of raw-/torctl- sequential/pipelined
+  bool sequential_only = false;  // the plain sequential runs alone, without Stem
+};
+
+void report(const run_shape& shape, const client_series& raw, const client_series& loop,
+            const client_series& torctl, const std::vector<double>& stem_seq,
+            const std::vector<double>& stem_conc) {
+  std::printf(
+      "GETINFO version round trips per second (client CPU per round trip), %zu sequential "
+      "and %zu pipelined (in batches of %zu) per repetition, the clients taken in turn in "
+      "%zu slices; median of %d repetitions\n",
+      shape.count, shape.pipelined_count, shape.batch, shape.slices, shape.repetitions);
+  std::printf("%-20s %24s %24s\n", "client", "sequential", "pipelined");
+  // (Pipelined columns are left out when there were no pipelined runs.)
+  const auto row = [](const char* name, const series& a, const series& b) {
+    std::printf("%-20s %14.0f (%5.1f us)", name, a.rate(), a.cpu());
+    if (!b.rates.empty()) std::printf(" %14.0f (%5.2f us)", b.rate(), b.cpu());
+    std::printf("\n");
+  };
+  row("raw", raw.sequential, raw.pipelined);
+  row("event loop", loop.sequential, loop.pipelined);
+  row("torctl", torctl.sequential, torctl.pipelined);
+  if (!shape.sequential_only) {
+    row("raw, polling", raw.polling_sequential, raw.polling_pipelined);
+    row("event loop, polling", loop.polling_sequential, loop.polling_pipelined);
+    row("torctl, polling", torctl.polling_sequential, torctl.polling_pipelined);
+    std::printf("%-20s %14.0f %25.0f   (8 threads: Stem cannot pipeline)\n", "Stem",
+                median(stem_seq), median(stem_conc));
+  }
+  const auto ratio_row = [](const char* name, const paired& s, const paired& p) {
+    std::printf("%-38s sequential %.3f (%.3f to %.3f)", name, s.median, s.low, s.high);
+    if (p.median > 0) std::printf("  pipelined %.3f (%.3f to %.3f)", p.median, p.low, p.high);
+    std::printf("\n");
+  };
+  const auto both = [&](const char* name, const client_series& a, const client_series& b) {
+    ratio_row(name, ratios(a.sequential, b.sequential), ratios(a.pipelined, b.pipelined));
+  };
+  std::printf("ratios within each repetition: median (range)\n");
+  both("  torctl / raw", torctl, raw);
+  both("  event loop / raw", loop, raw);
+  both("  torctl / event loop", torctl, loop);
+  if (shape.sequential_only) return;
+  ratio_row("  torctl / raw, both polling",
+            ratios(torctl.polling_sequential, raw.polling_sequential),
+            ratios(torctl.polling_pipelined, raw.polling_pipelined));
+  ratio_row("  event loop / raw, both polling",
+            ratios(loop.polling_sequential, raw.polling_sequential),
+            ratios(loop.polling_pipelined, raw.polling_pipelined));
+  ratio_row("  torctl, polling / raw", ratios(torctl.polling_sequential, raw.sequential),
+            ratios(torctl.polling_pipelined, raw.pipelined));
+  std::printf("torctl / Stem: sequential %.1f  pipelined %.1f\n",
+              torctl.sequential.rate() / median(stem_seq),
+              torctl.pipelined.rate() / median(stem_conc));
+}
+
+int run_bench(int argc, char** argv) {
+  run_shape shape;
+  int polling_window_us = 50;  // the "-polling" modes' window (as torctld's)
+  std::string only;            // for profiling: run just one mode
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") {
-      count = 200;
-      pipelined_count = 1000;
-      batch = 100;
-      repetitions = 1;
+      shape.count = 200;
+      shape.pipelined_count = 1000;
+      shape.batch = 100;
+      shape.repetitions = 1;
     } else if (a == "--count" && i + 1 < argc) {
-      count = std::strtoul(argv[++i], nullptr, 10);
+      shape.count = std::strtoul(argv[++i], nullptr, 10);
     } else if (a == "--pipelined-count" && i + 1 < argc) {
-      pipelined_count = std::strtoul(argv[++i], nullptr, 10);
+      shape.pipelined_count = std::strtoul(argv[++i], nullptr, 10);
     } else if (a == "--polling" && i + 1 < argc) {
       polling_window_us = std::atoi(argv[++i]);
     } else if (a == "--batch" && i + 1 < argc) {
-      batch = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
+      shape.batch = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
     } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else if (a == "--repetitions" && i + 1 < argc) {
-      repetitions = std::atoi(argv[++i]);
+      shape.repetitions = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--slices" && i + 1 < argc) {
+      shape.slices = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
+    } else if (a == "--sequential-only") {
+      shape.sequential_only = true;
     } else {
       die("usage: client_bench [--quick] [--count N] [--pipelined-count N] [--batch B] "
-          "[--polling US] [--repetitions R] [--only MODE]");
+          "[--polling US] [--repetitions R] [--slices S] [--sequential-only] [--only MODE]");
     }
   }
+  const std::size_t count = shape.count, pipelined_count = shape.pipelined_count;
+  const std::size_t batch = shape.batch, slices = shape.slices;
+  const int repetitions = shape.repetitions;
 
   asio::io_context io;
   client::launch_options options;
@@ -264,10 +435,11 @@ int run_bench(int argc, char** argv) {
   auto c = run(io, client::connection::open(io.get_executor(), std::move(o)));
   if (!c) die(c.error().message);
   raw_client raw(port, cookie);
+  loop_client loop(io, port, cookie);
 
   // One run of `n` round trips of a mode.
   const auto mode = [&](const std::string& name, std::size_t n) -> sample {
-    // "-polling": torctl's event loop run by client::run_polling_until
+    // "-polling": the event loop run by client::run_polling_until
     // (torctl/client/run.hpp), the raw client's reads polling as long.
     const bool polls = name.ends_with("-polling");
     const std::chrono::microseconds window(polls ? polling_window_us : 0);
@@ -276,6 +448,12 @@ int run_bench(int argc, char** argv) {
     if (base == "raw-sequential") return measure(n, [&] { return raw_sequential(raw, n); });
     if (base == "raw-pipelined") {
       return measure(n, [&] { return raw_pipelined(raw, n, batch); });
+    }
+    if (base == "loop-sequential") {
+      return measure(n, [&] { return run(io, loop.sequential(n), window); });
+    }
+    if (base == "loop-pipelined") {
+      return measure(n, [&] { return run(io, loop.pipelined(n, batch), window); });
     }
     if (base == "torctl-sequential") {
       return measure(n, [&] { return run(io, sequential(*c, n, query::getinfo_version), window); });
@@ -303,68 +481,44 @@ int run_bench(int argc, char** argv) {
     }
     return 0;
   }
-  // One repetition of two modes: `n` round trips of each, in `slices` alternating
-  // slices, so that both meet the same conditions of this shared machine; their rates
-  // over the whole, and CPU per round trip.
-  const auto alternate = [&](const std::string& a, const std::string& b, std::size_t n,
-                             series& into_a, series& into_b) {
-    const std::size_t slice = std::max<std::size_t>(1, n / slices);
-    double seconds[2] = {0, 0}, cpu[2] = {0, 0};
-    std::size_t done = 0;
-    for (; done < n; done += slice) {
+
+  // The three clients, and what the repetitions record of each.
+  static constexpr std::array<const char*, 3> clients = {"raw", "loop", "torctl"};
+  std::array<client_series, clients.size()> of;
+  // One repetition of a kind of run ("sequential", "pipelined-polling"...) for every
+  // client: `n` round trips of each, in `slices` slices taken in turn, so that all meet
+  // the same conditions of this shared machine; their rates over the whole, and CPU per
+  // round trip.
+  // A pipelined slice holds at least one batch.
+  const auto alternate = [&](const std::string& kind, std::size_t n, series client_series::*into) {
+    const std::size_t least = kind.starts_with("pipelined") ? batch : 1;
+    const std::size_t slice = std::max(least, n / slices);
+    std::array<double, clients.size()> seconds{}, cpu{};
+    for (std::size_t done = 0; done < n; done += slice) {
       const std::size_t now = std::min(slice, n - done);
-      for (int k = 0; k < 2; ++k) {
-        const sample s = mode(k == 0 ? a : b, now);
+      for (std::size_t k = 0; k < clients.size(); ++k) {
+        const sample s = mode(std::string(clients[k]) + "-" + kind, now);
         seconds[k] += static_cast<double>(now) / s.rate;
         cpu[k] += s.cpu * static_cast<double>(now);
       }
     }
-    into_a.add({static_cast<double>(n) / seconds[0], cpu[0] / static_cast<double>(n)});
-    into_b.add({static_cast<double>(n) / seconds[1], cpu[1] / static_cast<double>(n)});
+    for (std::size_t k = 0; k < clients.size(); ++k) {
+      (of[k].*into).add({static_cast<double>(n) / seconds[k], cpu[k] / static_cast<double>(n)});
+    }
   };
 
-  series raw_seq, raw_pipe, torctl_seq, torctl_pipe;
-  series raw_polling_seq, raw_polling_pipe, polling_seq, polling_pipe;
   std::vector<double> stem_seq, stem_conc;
   for (int r = 0; r < repetitions; ++r) {
-    alternate("raw-sequential", "torctl-sequential", count, raw_seq, torctl_seq);
-    alternate("raw-sequential-polling", "torctl-sequential-polling", count, raw_polling_seq,
-              polling_seq);
-    alternate("raw-pipelined", "torctl-pipelined", pipelined_count, raw_pipe, torctl_pipe);
-    alternate("raw-pipelined-polling", "torctl-pipelined-polling", pipelined_count,
-              raw_polling_pipe, polling_pipe);
+    alternate("sequential", count, &client_series::sequential);
+    if (shape.sequential_only) continue;
+    alternate("sequential-polling", count, &client_series::polling_sequential);
+    alternate("pipelined", pipelined_count, &client_series::pipelined);
+    alternate("pipelined-polling", pipelined_count, &client_series::polling_pipelined);
     const auto [seq, conc] = stem(port, count);
     stem_seq.push_back(seq);
     stem_conc.push_back(conc);
   }
-  std::printf(
-      "GETINFO version round trips per second (client CPU per round trip), "
-      "%zu sequential and %zu pipelined (in batches of %zu) per repetition, raw and torctl "
-      "alternating in %zu slices; median of %d repetitions\n",
-      count, pipelined_count, batch, slices, repetitions);
-  std::printf("%-16s %24s %24s\n", "client", "sequential", "pipelined");
-  const auto row = [](const char* name, const series& a, const series& b) {
-    std::printf("%-16s %14.0f (%5.1f us) %14.0f (%5.2f us)\n", name, a.rate(), a.cpu(), b.rate(),
-                b.cpu());
-  };
-  row("raw", raw_seq, raw_pipe);
-  row("torctl", torctl_seq, torctl_pipe);
-  row("raw, polling", raw_polling_seq, raw_polling_pipe);
-  row("torctl, polling", polling_seq, polling_pipe);
-  std::printf("%-16s %14.0f %25.0f   (8 threads: Stem cannot pipeline)\n", "Stem", median(stem_seq),
-              median(stem_conc));
-  const auto ratio_row = [](const char* name, const paired& s, const paired& p) {
-    std::printf("%-34s sequential %.3f (%.3f to %.3f)  pipelined %.3f (%.3f to %.3f)\n", name,
-                s.median, s.low, s.high, p.median, p.low, p.high);
-  };
-  std::printf("ratios within each repetition: median (range)\n");
-  ratio_row("  torctl / raw", ratios(torctl_seq, raw_seq), ratios(torctl_pipe, raw_pipe));
-  ratio_row("  torctl, polling / raw, polling", ratios(polling_seq, raw_polling_seq),
-            ratios(polling_pipe, raw_polling_pipe));
-  ratio_row("  torctl, polling / raw", ratios(polling_seq, raw_seq),
-            ratios(polling_pipe, raw_pipe));
-  std::printf("torctl / Stem: sequential %.1f  pipelined %.1f\n",
-              torctl_seq.rate() / median(stem_seq), torctl_pipe.rate() / median(stem_conc));
+  report(shape, of[0], of[1], of[2], stem_seq, stem_conc);
   return 0;
 }
 

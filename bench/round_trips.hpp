@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,15 +35,22 @@ inline double median(std::vector<double> v) {
 }
 
 // Runs `a` to its end on `io`, busy polling for `polling` between handlers
-// (torctl/client/run.hpp; zero: run_one).
+// (torctl/client/run.hpp; zero: run_one). What `a` throws is thrown here.
 template <class T>
 T run(asio::io_context& io, asio::awaitable<T> a, std::chrono::microseconds polling = {}) {
   std::optional<T> out;
+  std::exception_ptr failure;
+  bool ended = false;
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
-  while (!client::run_polling_until(io, polling, [&] { return out.has_value(); })) {
+      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); },
+      [&](std::exception_ptr e) {
+        failure = e;
+        ended = true;
+      });
+  while (!client::run_polling_until(io, polling, [&] { return ended; })) {
     io.restart();  // out of work between runs: start again
   }
+  if (failure) std::rethrow_exception(failure);
   return std::move(*out);
 }
 
