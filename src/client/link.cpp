@@ -51,9 +51,12 @@ link::link(asio::any_io_executor ex, protocol proto, endpoint remote, link_limit
 
 link::~link() = default;
 
-// A pipelined batch leaves in writes of about this size while the caller is still
-// issuing it (submit).
-constexpr std::size_t gather_octets = 16 * 1024;
+// A pipelined batch leaves while the caller is still issuing it (submit), in writes that
+// start at first_gather_octets and double up to max_gather_octets: small first, so that
+// Tor starts on the batch at once (it reads what has come, up to 16 KiB, and answers all of
+// it together), then large, so that a long batch takes few system calls.
+constexpr std::size_t first_gather_octets = 1024;
+constexpr std::size_t max_gather_octets = 16 * 1024;
 
 namespace {
 
@@ -152,9 +155,13 @@ void link::submit(request r, bool internal, reply_completion done, asio::cancell
   // A command leaves at once when no other awaits its reply. One issued while others
   // await theirs (a pipelined batch) gathers with those issued after it; they leave
   // together at the end of this turn of the event loop, when a reply comes in first
-  // (read_loop), or each time gather_octets of them wait, so that Tor starts on a long
-  // batch while the caller is still issuing it.
-  if (pending_.size() == 1 || out_.size() - out_sent_ >= gather_octets) {
+  // (read_loop), or once gather_octets_ of them wait (growing, see above), so that Tor
+  // starts on a long batch while the caller is still issuing it.
+  if (pending_.size() == 1) {
+    gather_octets_ = first_gather_octets;
+    write_more();
+  } else if (out_.size() - out_sent_ >= gather_octets_) {
+    gather_octets_ = std::min(2 * gather_octets_, max_gather_octets);
     write_more();
   } else if (!end_of_turn_posted_) {
     end_of_turn_posted_ = true;

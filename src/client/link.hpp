@@ -178,6 +178,7 @@ class link : public std::enable_shared_from_this<link> {
   std::size_t out_sent_ = 0;
   bool writing_ = false;             // the socket is full: waiting until it takes more
   bool end_of_turn_posted_ = false;  // gathered commands leave from a posted handler
+  std::size_t gather_octets_ = 0;    // a batch's next write leaves at this size (submit)
   bool wipe_out_ = false;            // out_ holds a credential
   std::vector<std::uint8_t> read_buffer_;
   std::string first_octets_;

@@ -1,6 +1,6 @@
 // The client's writes over the text protocol, against scripted peers: a long pipelined
-// batch leaving while it is still being issued, and a batch larger than the sockets'
-// buffers waiting for room.
+// batch leaving while it is still being issued, in writes that start small, and a batch
+// larger than the sockets' buffers waiting for room.
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
@@ -77,6 +77,35 @@ TEST_F(TextClient, ALongBatchStartsLeavingBeforeTheCallerReturnsToTheLoop) {
     std::snprintf(key, sizeof key, "k%05d", i);
     ASSERT_EQ(got[static_cast<std::size_t>(i)], std::string(key).substr(0, 6)) << i;
   }
+}
+
+// A batch's first gathered write is small (1 KiB), so that the server starts on a batch at
+// once rather than once 16 KiB of it have been issued: of 100 commands of 16 octets, the
+// first leaves alone and the next 64 together, all before the caller returns to the event
+// loop; the other 35 wait for the end of that turn.
+TEST_F(TextClient, ABatchsFirstWritesAreSmallSoTheServerStartsAtOnce) {
+  constexpr int n = 100;
+  constexpr int first_pieces = 1 + 1024 / 16;
+  std::atomic<int> arrived{0};
+  serve([&](peer_session& s) { answer_batch(s, n, arrived); });
+  auto c = open_ok();
+  int done = 0;
+  for (int i = 0; i < n; ++i) {
+    char key[16];
+    std::snprintf(key, sizeof key, "k%05d", i);  // "GETINFO k00042\r\n": 16 octets
+    c.async_get_info({key}, [&done](auto r) {
+      if (r && r->size() == 1) ++done;
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (arrived.load() < first_pieces && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(arrived.load(), first_pieces) << "a batch's first write should leave at 1 KiB";
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(arrived.load(), first_pieces) << "the rest should wait for the end of the turn";
+  ASSERT_TRUE(step_until(io_, [&] { return done == n; }));
+  EXPECT_EQ(arrived.load(), n);
 }
 
 // A batch larger than the sockets' buffers, to a peer that reads nothing at first: the
