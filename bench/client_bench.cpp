@@ -1,19 +1,22 @@
-// GETINFO round trips per second against one real tor, in one run, four ways:
+// GETINFO round trips per second against one real tor, in one run, five ways:
 //   raw:        a minimal client on a blocking socket (TCP_NODELAY, and TCP_QUICKACK while
 //               replies are due): it writes the commands and counts "250 OK" lines,
 //               nothing more. The floor any client builds on.
+//   epoll:      the raw client's work on a non-blocking socket that waits in epoll_wait
+//               when it has nothing to read: what waiting for readiness costs by itself,
+//               with no Asio and no library (every event loop on Linux waits this way).
 //   event loop: the same work in an Asio coroutine on the event loop torctl uses, doing
-//               its I/O as torctl's connection does (loop_client below): what an event
-//               loop costs by itself, with no library on top.
+//               its I/O as torctl's connection does (loop_client below): what an Asio
+//               event loop costs by itself, with no library on top.
 //   torctl:     this library's coroutine API (text protocol), each reply parsed into typed
 //               values.
 //   Stem:       Debian's python3-stem (bench/stem_getinfo.py), caching off.
 // Each both sequential (one command, wait for its reply, the next) and pipelined (batches
 // of `--batch` commands, each written at once, then its replies read, then the next
 // batch); Stem cannot pipeline and runs 8 threads on one connection instead. A
-// repetition takes raw, event loop and torctl in turn, slice by slice (`--slices`, 100: a
-// sequential slice lasts some 15 ms, a pipelined one holds at least a batch), so that all
-// three meet the same conditions of a shared machine, whose speed drifts over tens of
+// repetition takes raw, epoll, event loop and torctl in turn, slice by slice (`--slices`,
+// 100: a sequential slice lasts some 15 ms, a pipelined one holds at least a batch), so
+// that all four meet the same conditions of a shared machine, whose speed drifts over tens of
 // milliseconds; their ratios are taken within each repetition. The median rates and the
 // median of those ratios (with their range) are printed, with the CPU time this process
 // spends per round trip (kernel time included).
@@ -21,11 +24,13 @@
 // Usage: client_bench [--quick] [--count N] [--pipelined-count N] [--batch B]
 //                     [--polling US] [--repetitions R] [--slices S] [--sequential-only]
 //                     [--only MODE]
-// MODE: raw-, loop- or torctl-, then sequential or pipelined, and optionally "-polling"
+// MODE: raw-, epoll-, loop- or torctl-, then sequential or pipelined, and optionally "-polling"
 // (the event loop busy polls for --polling µs, default 50, before sleeping; the raw
 // client's reads poll as long). --sequential-only runs the plain sequential runs alone.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -101,9 +106,13 @@ void ask_quick_ack(int fd) {
 
 // ---- the raw socket client ----
 
+// How the raw client waits for a reply: in recv on a blocking socket, or in epoll_wait
+// with the socket non-blocking (recv until it would block, then wait, then recv again).
+enum class waiting : bool { blocking, epoll };
+
 class raw_client {
  public:
-  raw_client(int port, const std::string& cookie_file) {
+  raw_client(int port, const std::string& cookie_file, waiting how = waiting::blocking) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -116,8 +125,14 @@ class raw_client {
     if (!cookie) die(cookie.error().message);
     send("AUTHENTICATE " + torctl::auth::encoding::to_hex(cookie->view()) + "\r\n");
     if (count_ok(1) != 1) die("raw: authentication failed");
+    if (how == waiting::epoll) wait_in_epoll();
   }
-  ~raw_client() { ::close(fd_); }
+  ~raw_client() {
+    ::close(fd_);
+    if (epoll_ >= 0) ::close(epoll_);
+  }
+  raw_client(const raw_client&) = delete;
+  raw_client& operator=(const raw_client&) = delete;
 
   void send(std::string_view s) {
     std::size_t sent = 0;
@@ -154,10 +169,28 @@ class raw_client {
         std::this_thread::yield();
       } while (std::chrono::steady_clock::now() < until);
     }
-    return ::recv(fd_, buffer, size, 0);
+    if (epoll_ < 0) return ::recv(fd_, buffer, size, 0);
+    for (;;) {
+      const ssize_t got = ::recv(fd_, buffer, size, 0);
+      if (got >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return got;
+      epoll_event ready{};
+      if (::epoll_wait(epoll_, &ready, 1, -1) < 0 && errno != EINTR) return -1;
+    }
+  }
+
+  // The socket made non-blocking and registered edge-triggered for input, as Asio does.
+  void wait_in_epoll() {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event interest{};
+    interest.events = EPOLLIN | EPOLLET;
+    if (epoll_ < 0 || ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK) != 0 ||
+        ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd_, &interest) != 0) {
+      die("epoll client: cannot set up epoll");
+    }
   }
 
   int fd_ = -1;
+  int epoll_ = -1;
   ok_counter ok_;
   std::chrono::microseconds polling_{0};
 };
@@ -334,9 +367,13 @@ struct run_shape {
   bool sequential_only = false;  // the plain sequential runs alone, without Stem
 };
 
-void report(const run_shape& shape, const client_series& raw, const client_series& loop,
-            const client_series& torctl, const std::vector<double>& stem_seq,
-            const std::vector<double>& stem_conc) {
+// What the repetitions record of every client, and of Stem.
+struct results {
+  client_series raw, epoll, loop, torctl;
+  std::vector<double> stem_sequential, stem_concurrent;
+};
+
+void print_rates(const run_shape& shape, const results& r) {
   std::printf(
       "GETINFO version round trips per second (client CPU per round trip), %zu sequential "
       "and %zu pipelined (in batches of %zu) per repetition, the clients taken in turn in "
@@ -349,40 +386,64 @@ void report(const run_shape& shape, const client_series& raw, const client_serie
     if (!b.rates.empty()) std::printf(" %14.0f (%5.2f us)", b.rate(), b.cpu());
     std::printf("\n");
   };
-  row("raw", raw.sequential, raw.pipelined);
-  row("event loop", loop.sequential, loop.pipelined);
-  row("torctl", torctl.sequential, torctl.pipelined);
-  if (!shape.sequential_only) {
-    row("raw, polling", raw.polling_sequential, raw.polling_pipelined);
-    row("event loop, polling", loop.polling_sequential, loop.polling_pipelined);
-    row("torctl, polling", torctl.polling_sequential, torctl.polling_pipelined);
-    std::printf("%-20s %14.0f %25.0f   (8 threads: Stem cannot pipeline)\n", "Stem",
-                median(stem_seq), median(stem_conc));
-  }
-  const auto ratio_row = [](const char* name, const paired& s, const paired& p) {
-    std::printf("%-38s sequential %.3f (%.3f to %.3f)", name, s.median, s.low, s.high);
-    if (p.median > 0) std::printf("  pipelined %.3f (%.3f to %.3f)", p.median, p.low, p.high);
-    std::printf("\n");
-  };
-  const auto both = [&](const char* name, const client_series& a, const client_series& b) {
-    ratio_row(name, ratios(a.sequential, b.sequential), ratios(a.pipelined, b.pipelined));
+  row("raw", r.raw.sequential, r.raw.pipelined);
+  row("epoll", r.epoll.sequential, r.epoll.pipelined);
+  row("event loop", r.loop.sequential, r.loop.pipelined);
+  row("torctl", r.torctl.sequential, r.torctl.pipelined);
+  if (shape.sequential_only) return;
+  row("raw, polling", r.raw.polling_sequential, r.raw.polling_pipelined);
+  row("epoll, polling", r.epoll.polling_sequential, r.epoll.polling_pipelined);
+  row("event loop, polling", r.loop.polling_sequential, r.loop.polling_pipelined);
+  row("torctl, polling", r.torctl.polling_sequential, r.torctl.polling_pipelined);
+  std::printf("%-20s %14.0f %25.0f   (8 threads: Stem cannot pipeline)\n", "Stem",
+              median(r.stem_sequential), median(r.stem_concurrent));
+}
+
+void print_ratio(const char* name, const paired& s, const paired& p) {
+  std::printf("%-38s sequential %.3f (%.3f to %.3f)", name, s.median, s.low, s.high);
+  if (p.median > 0) std::printf("  pipelined %.3f (%.3f to %.3f)", p.median, p.low, p.high);
+  std::printf("\n");
+}
+
+// The ratios of the plain runs, within each repetition; then the targets: torctl within
+// 5 % of the raw client (a median ratio of 0.95 or more), each mode on its own.
+void print_ratios(const results& r) {
+  const auto both = [](const char* name, const client_series& a, const client_series& b) {
+    print_ratio(name, ratios(a.sequential, b.sequential), ratios(a.pipelined, b.pipelined));
   };
   std::printf("ratios within each repetition: median (range)\n");
-  both("  torctl / raw", torctl, raw);
-  both("  event loop / raw", loop, raw);
-  both("  torctl / event loop", torctl, loop);
-  if (shape.sequential_only) return;
-  ratio_row("  torctl / raw, both polling",
-            ratios(torctl.polling_sequential, raw.polling_sequential),
-            ratios(torctl.polling_pipelined, raw.polling_pipelined));
-  ratio_row("  event loop / raw, both polling",
-            ratios(loop.polling_sequential, raw.polling_sequential),
-            ratios(loop.polling_pipelined, raw.polling_pipelined));
-  ratio_row("  torctl, polling / raw", ratios(torctl.polling_sequential, raw.sequential),
-            ratios(torctl.polling_pipelined, raw.pipelined));
+  both("  torctl / raw", r.torctl, r.raw);
+  both("  epoll / raw", r.epoll, r.raw);
+  both("  event loop / raw", r.loop, r.raw);
+  both("  torctl / event loop", r.torctl, r.loop);
+  const auto verdict = [](const series& a, const series& b) {
+    if (a.rates.empty()) return "not run";
+    return ratios(a, b).median >= 0.95 ? "met" : "NOT met";
+  };
+  std::printf("target, torctl within 5 %% of raw: sequential %s, pipelined %s\n",
+              verdict(r.torctl.sequential, r.raw.sequential),
+              verdict(r.torctl.pipelined, r.raw.pipelined));
+}
+
+void print_polling_ratios(const results& r) {
+  const auto polling = [](const char* name, const client_series& a, const client_series& b) {
+    print_ratio(name, ratios(a.polling_sequential, b.polling_sequential),
+                ratios(a.polling_pipelined, b.polling_pipelined));
+  };
+  polling("  torctl / raw, both polling", r.torctl, r.raw);
+  polling("  epoll / raw, both polling", r.epoll, r.raw);
+  polling("  event loop / raw, both polling", r.loop, r.raw);
+  print_ratio("  torctl, polling / raw", ratios(r.torctl.polling_sequential, r.raw.sequential),
+              ratios(r.torctl.polling_pipelined, r.raw.pipelined));
   std::printf("torctl / Stem: sequential %.1f  pipelined %.1f\n",
-              torctl.sequential.rate() / median(stem_seq),
-              torctl.pipelined.rate() / median(stem_conc));
+              r.torctl.sequential.rate() / median(r.stem_sequential),
+              r.torctl.pipelined.rate() / median(r.stem_concurrent));
+}
+
+void report(const run_shape& shape, const results& r) {
+  print_rates(shape, r);
+  print_ratios(r);
+  if (!shape.sequential_only) print_polling_ratios(r);
 }
 
 int run_bench(int argc, char** argv) {
@@ -435,6 +496,7 @@ int run_bench(int argc, char** argv) {
   auto c = run(io, client::connection::open(io.get_executor(), std::move(o)));
   if (!c) die(c.error().message);
   raw_client raw(port, cookie);
+  raw_client epoll(port, cookie, waiting::epoll);
   loop_client loop(io, port, cookie);
 
   // One run of `n` round trips of a mode.
@@ -445,9 +507,14 @@ int run_bench(int argc, char** argv) {
     const std::chrono::microseconds window(polls ? polling_window_us : 0);
     const std::string base = polls ? name.substr(0, name.size() - 8) : name;
     raw.set_polling(window);
+    epoll.set_polling(window);
     if (base == "raw-sequential") return measure(n, [&] { return raw_sequential(raw, n); });
     if (base == "raw-pipelined") {
       return measure(n, [&] { return raw_pipelined(raw, n, batch); });
+    }
+    if (base == "epoll-sequential") return measure(n, [&] { return raw_sequential(epoll, n); });
+    if (base == "epoll-pipelined") {
+      return measure(n, [&] { return raw_pipelined(epoll, n, batch); });
     }
     if (base == "loop-sequential") {
       return measure(n, [&] { return run(io, loop.sequential(n), window); });
@@ -482,9 +549,11 @@ int run_bench(int argc, char** argv) {
     return 0;
   }
 
-  // The three clients, and what the repetitions record of each.
-  static constexpr std::array<const char*, 3> clients = {"raw", "loop", "torctl"};
-  std::array<client_series, clients.size()> of;
+  // The four clients, and what the repetitions record of each.
+  static constexpr std::array<const char*, 4> clients = {"raw", "epoll", "loop", "torctl"};
+  results all;
+  const std::array<client_series*, clients.size()> of = {&all.raw, &all.epoll, &all.loop,
+                                                         &all.torctl};
   // One repetition of a kind of run ("sequential", "pipelined-polling"...) for every
   // client: `n` round trips of each, in `slices` slices taken in turn, so that all meet
   // the same conditions of this shared machine; their rates over the whole, and CPU per
@@ -503,11 +572,10 @@ int run_bench(int argc, char** argv) {
       }
     }
     for (std::size_t k = 0; k < clients.size(); ++k) {
-      (of[k].*into).add({static_cast<double>(n) / seconds[k], cpu[k] / static_cast<double>(n)});
+      (of[k]->*into).add({static_cast<double>(n) / seconds[k], cpu[k] / static_cast<double>(n)});
     }
   };
 
-  std::vector<double> stem_seq, stem_conc;
   for (int r = 0; r < repetitions; ++r) {
     alternate("sequential", count, &client_series::sequential);
     if (shape.sequential_only) continue;
@@ -515,10 +583,10 @@ int run_bench(int argc, char** argv) {
     alternate("pipelined", pipelined_count, &client_series::pipelined);
     alternate("pipelined-polling", pipelined_count, &client_series::polling_pipelined);
     const auto [seq, conc] = stem(port, count);
-    stem_seq.push_back(seq);
-    stem_conc.push_back(conc);
+    all.stem_sequential.push_back(seq);
+    all.stem_concurrent.push_back(conc);
   }
-  report(shape, of[0], of[1], of[2], stem_seq, stem_conc);
+  report(shape, all);
   return 0;
 }
 
