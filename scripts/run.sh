@@ -22,7 +22,7 @@ echo "  build/release/examples/tc_getconf             GETCONF over TC (talks to 
 echo "  build/release/examples/hello_tor              the client library, on a Tor of its own"
 echo "  build/release/tools/testnet/torctl-testnet    a private Tor network on loopback"
 echo "  build/release/tools/tcdump                    TC stream decoder"
-echo "  build/release/bench/client_bench              round trips: raw socket, torctl, Stem"
+echo "  build/release/bench/client_bench              round trips: raw, epoll, Asio, torctl, Stem"
 echo "  build/release/bench/torctld_events_bench      torctld's event fan-out (fake Tor)"
 echo
 echo "== examples/hello_tor: launches an offline Tor, changes a setting, shows the event =="
